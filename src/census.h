@@ -1,0 +1,110 @@
+/*
+ * census: one pass over the host's TCP sockets (NETLINK_SOCK_DIAG, or
+ * /proc/net/tcp{,6} when netlink is refused or under --root), aggregated
+ * while the kernel's dump streams by: memory grows with the number of
+ * distinct destinations / local ports / owners, never with sockets.
+ * Owns its arrays; release with census_release().
+ */
+#ifndef TWTUNE_CENSUS_H
+#define TWTUNE_CENSUS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+/* Kernel TCP states (include/net/tcp_states.h). */
+enum census_state {
+	CENSUS_ESTABLISHED = 1,
+	CENSUS_SYN_SENT,
+	CENSUS_SYN_RECV,
+	CENSUS_FIN_WAIT1,
+	CENSUS_FIN_WAIT2,
+	CENSUS_TIME_WAIT,
+	CENSUS_CLOSE,
+	CENSUS_CLOSE_WAIT,
+	CENSUS_LAST_ACK,
+	CENSUS_LISTEN,
+	CENSUS_CLOSING,
+	CENSUS_NEW_SYN_RECV,
+	_CENSUS_STATE_MAX,
+};
+
+enum census_source {
+	CENSUS_SOURCE_NETLINK,
+	CENSUS_SOURCE_PROC,
+};
+
+/* IPv4-mapped IPv6 addresses are stored as AF_INET. */
+struct census_addr {
+	uint8_t family;		/* AF_INET or AF_INET6 */
+	uint8_t bytes[16];	/* network order; first 4 for AF_INET */
+};
+
+struct census_dest {
+	struct census_addr addr;
+	uint16_t port;
+	uint64_t count;
+};
+
+/* Active TIME_WAIT per (local address, destination): the unit of port
+ * exhaustion, since each local address has its own ephemeral ports. */
+struct census_pair {
+	struct census_addr local;
+	struct census_addr addr;
+	uint16_t port;
+	uint64_t count;
+};
+
+struct census_lport {
+	uint16_t port;
+	uint64_t count;
+};
+
+struct census_owner {
+	pid_t pid;		/* 0 when no process owns the inode (or unknown) */
+	char comm[17];
+	uint16_t port;		/* local port */
+	uint64_t count;
+};
+
+struct census {
+	enum census_source source;
+	const char *fallback_reason;	/* why proc was used, static string */
+	uint64_t states[_CENSUS_STATE_MAX];
+	uint64_t total;
+	uint64_t tw_active;	/* local port is not a listening port */
+	uint64_t tw_passive;
+	/* Sorted by count, descending; ties by address/port for stable output. */
+	struct census_dest *tw_by_dest;		/* active TIME_WAIT */
+	size_t n_tw_by_dest;
+	struct census_pair *tw_by_pair;		/* active TIME_WAIT */
+	size_t n_tw_by_pair;
+	struct census_lport *tw_by_lport;	/* all TIME_WAIT by local port */
+	size_t n_tw_by_lport;
+	struct census_owner *cw_by_owner;	/* CLOSE_WAIT; only if owners looked up */
+	size_t n_cw_by_owner;
+	bool owners_resolved;
+	/* Listening ports seen (sorted, unique), to judge port ranges. */
+	uint16_t *listen_ports;
+	size_t n_listen_ports;
+};
+
+struct census_options {
+	bool force_proc;	/* --root: read DIR/proc/net/tcp{,6} only */
+	/* Resolve CLOSE_WAIT owners via /proc/PID/fd: always when set,
+	 * otherwise only when CLOSE_WAIT count >= owners_threshold. */
+	bool owners;
+	uint64_t owners_threshold;
+};
+
+void census_init(struct census *c);
+int census_collect(int root_fd, const struct census_options *opt, struct census *c);
+void census_release(struct census *c);
+
+const char *census_state_name(enum census_state s);	/* "TIME_WAIT" */
+/* Parses "time-wait", "TIME_WAIT", "timewait"; -EINVAL otherwise. */
+int census_state_parse(const char *s, enum census_state *ret);
+/* "10.0.0.1" / "2001:db8::1" */
+void census_addr_format(const struct census_addr *a, char *buf, size_t size);
+
+#endif

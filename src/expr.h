@@ -1,0 +1,84 @@
+/*
+ * expr: the profile expression language (PRODUCT.md section 3): a lexer
+ * with byte offsets, a precedence-climbing parser producing an AST in an
+ * arena, load-time checks (unknown names, arity) and typed evaluation over
+ * values supplied by callbacks, so the module knows nothing of facts.
+ * Also "{expr}" templates used by rule summaries.
+ */
+#ifndef TWTUNE_EXPR_H
+#define TWTUNE_EXPR_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "value.h"
+
+struct arena;
+struct diag;
+
+#define EXPR_MAX_LENGTH 4096
+#define EXPR_MAX_DEPTH 64
+
+struct expr;
+struct expr_template;
+
+/* Where the expression text sits in its file, for diagnostics: line and
+ * column (1-based) of its first byte. */
+struct expr_origin {
+	const char *file;
+	unsigned line;
+	unsigned column;
+};
+
+/* Load-time knowledge: which names exist. Functions built into expr (min,
+ * max, pct, defined) and the fact functions (sysctl, boot, boot_source,
+ * counter, rate) have fixed arity and are checked here. */
+struct expr_names {
+	bool (*name_valid)(void *userdata, const char *name);
+	void *userdata;
+};
+
+/* Evaluation-time callbacks. lookup: a dotted name ("sockets.time_wait",
+ * "thresholds.x"). call: one of the fact functions with its string
+ * argument. Both return 0 or a negative errno; VALUE_NULL results carry a
+ * reason. */
+struct expr_env {
+	int (*lookup)(void *userdata, const char *name, struct value *ret);
+	int (*call)(void *userdata, const char *function, const char *arg,
+		    struct value *ret);
+	void *userdata;
+};
+
+/* Parses src. Errors (with line:col and a caret excerpt) go to diag;
+ * returns -EINVAL when there were any. */
+int expr_parse(const char *src, const struct expr_origin *origin,
+	       const struct expr_names *names, struct arena *a,
+	       struct diag *diag, struct expr **ret);
+
+/* Evaluates to a value. 0 on success. -EDOM when the result is unknown
+ * (a null operand where a value was needed, division by zero): *ret_reason
+ * then says why ("'tw.top.count' is null: no TIME_WAIT sockets"). */
+int expr_eval(const struct expr *e, const struct expr_env *env,
+	      struct arena *a, struct value *ret, const char **ret_reason);
+
+/* Truthiness for `when:`: bool as is; anything else is a type error
+ * reported at load time where it can be known, -EDOM at run time. */
+int expr_eval_bool(const struct expr *e, const struct expr_env *env,
+		   struct arena *a, bool *ret, const char **ret_reason);
+
+/* The names (facts and "fn(arg)" calls) an expression reads, for a
+ * finding's evidence. NULL-terminated array in a. */
+const char **expr_names_used(const struct expr *e, struct arena *a);
+
+/* "text {expr} text"; "{{" and "}}" are literal braces. */
+int expr_template_parse(const char *src, const struct expr_origin *origin,
+			const struct expr_names *names, struct arena *a,
+			struct diag *diag, struct expr_template **ret);
+/* Renders; a failing or null placeholder renders as "?". */
+char *expr_template_render(const struct expr_template *t,
+			   const struct expr_env *env, struct arena *a);
+
+/* Formats a value for display: numbers without trailing ".0". */
+char *expr_value_format(const struct value *v, struct arena *a);
+
+#endif

@@ -1,0 +1,115 @@
+/*
+ * profile: loading and validating twtune profiles (YAML, schema version 1,
+ * PRODUCT.md section 3) into a merged, immutable profile: extends resolved
+ * in order, disabled rules removed, settings and thresholds merged.
+ * Errors are reported to diag as file:line:column and nothing is returned
+ * for an invalid profile. Everything lives in the arena given.
+ */
+#ifndef TWTUNE_PROFILE_H
+#define TWTUNE_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct arena;
+struct conf;
+struct diag;
+struct expr;
+struct expr_template;
+struct kb_entry;
+
+#define PROFILE_MAX_FILE_SIZE (256 * 1024)
+#define PROFILE_MAX_RULES 256
+#define PROFILE_MAX_EXTENDS_DEPTH 8
+
+enum severity {
+	SEVERITY_OK,		/* status only: nothing found */
+	SEVERITY_INFO,
+	SEVERITY_WARNING,
+	SEVERITY_CRITICAL,
+	SEVERITY_UNKNOWN,	/* a rule could not be evaluated */
+};
+const char *severity_name(enum severity s);
+
+enum setting_kind {
+	SETTING_VALUE,		/* write exactly this */
+	SETTING_AT_LEAST,	/* raise to this, never lower */
+	SETTING_AT_MOST,	/* lower to this, never raise */
+};
+
+struct profile_setting {
+	const char *key;		/* canonical dotted */
+	const struct kb_entry *kb;
+	enum setting_kind kind;
+	const char *value;		/* as text, validated against kb */
+	const struct expr *when;	/* NULL = always */
+	const char *file;
+	unsigned line, column;
+};
+
+struct profile_threshold {
+	const char *name;
+	double value;
+};
+
+struct profile_kv {
+	const char *key;
+	const char *value;
+};
+
+struct profile_rule {
+	const char *id;
+	enum severity severity;
+	const struct expr *when;
+	const struct expr_template *summary;
+	const char *advice;
+	const char **keys;
+	size_t n_keys;
+	struct profile_kv *recommend;
+	size_t n_recommend;
+	const char **refs;
+	size_t n_refs;
+	const char *file;		/* where the rule was defined */
+	unsigned line;
+};
+
+struct profile {
+	const char *name;
+	const char *description;
+	const char *path;		/* file of the profile itself */
+	char sha256[65];		/* of that file's bytes, hex */
+	const char **chain;		/* names, base first, this one last */
+	size_t n_chain;
+	struct profile_setting *settings;	/* merged, sorted by key */
+	size_t n_settings;
+	struct profile_threshold *thresholds;	/* merged, sorted by name */
+	size_t n_thresholds;
+	struct profile_rule *rules;	/* merged, in definition order */
+	size_t n_rules;
+};
+
+/* name_or_path: a name looked up in cfg->profile_path, or a path (contains
+ * '/' or ends in .yaml/.yml). check_trust: refuse untrusted files when
+ * running as root (fileperm.h). */
+int profile_load(const char *name_or_path, const struct conf *cfg,
+		 bool check_trust, struct arena *a, struct diag *diag,
+		 struct profile **ret);
+
+/* Validates one file (and what it extends) without needing facts;
+ * all errors to diag. 0 when valid, -EINVAL otherwise. */
+int profile_validate_file(const char *path, const struct conf *cfg,
+			  bool check_trust, struct arena *a, struct diag *diag);
+
+/* Profiles found on the search path: name, path, description. */
+struct profile_info {
+	const char *name;
+	const char *path;
+	const char *description;
+	bool shadowed;		/* hidden by an earlier directory */
+};
+int profile_list(const struct conf *cfg, struct arena *a,
+		 struct profile_info **ret, size_t *ret_n);
+
+double profile_threshold(const struct profile *p, const char *name, bool *found);
+
+#endif
