@@ -147,4 +147,13 @@ int profile_desired(const struct profile *p, const struct facts *f,
 
 const char *setting_kind_name(enum setting_kind k);	/* "value", "at_least", ... */
 
+/* What a setting wants written given the live value (NULL if unknown):
+ * the value itself, or for at_least / at_most the max / min with live,
+ * element by element for pairs; in the kernel's canonical form. */
+int profile_setting_target(const struct profile_setting *s, const char *live,
+			   struct arena *a, const char **ret);
+/* Whether two values of a key are the same once canonical ("010" == "8",
+ * "1024 65535" == "1024\t65535"). Unparseable values compare as text. */
+bool profile_value_equal(const struct kb_entry *e, const char *x, const char *y);
+
 #endif
