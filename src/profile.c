@@ -290,10 +290,15 @@ static void profile_extends(struct profile_loader *ld, struct profile_acc *acc,
 		}
 		path = profile_find(ld->cfg, n->text, dir, ld->a);
 		if (!path) {
+			for (j = 0; j < ld->cfg->n_profile_path; j++)
+				if (strcmp(ld->cfg->profile_path[j], dir) == 0)
+					break;
 			diag_add(ld->diag, DIAG_ERROR, acc->file, n->line, n->column,
 				 "unknown-profile", NULL,
-				 "unknown profile '%s' in extends (searched %s and %s)",
-				 n->text, profile_search_list(ld->cfg, ld->a), dir);
+				 "unknown profile '%s' in extends (searched %s%s%s)",
+				 n->text, profile_search_list(ld->cfg, ld->a),
+				 j < ld->cfg->n_profile_path ? "" : " and ",
+				 j < ld->cfg->n_profile_path ? "" : dir);
 			continue;
 		}
 		if (profile_load_file(ld, path, &parent) < 0 || !parent) {

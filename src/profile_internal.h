@@ -46,9 +46,6 @@ void profile_schema_settings(struct profile_acc *acc, const struct ytree_node *n
 void profile_schema_rules(struct profile_acc *acc, const struct ytree_node *n);
 int profile_acc_finish(struct profile_acc *acc, struct profile *p);
 
-/* Whether an expression may read name: a fact or a defined threshold. */
-bool profile_acc_name_valid(void *userdata, const char *name);
-
 /* A name is [a-z0-9][a-z0-9_.-]* of at most PROFILE_MAX_NAME bytes. */
 bool profile_name_is_valid(const char *name);
 

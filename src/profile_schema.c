@@ -14,7 +14,7 @@
 #include "arena.h"
 #include "diag.h"
 #include "expr.h"
-#include "facts.h"
+#include "factenv.h"
 #include "kb.h"
 #include "procsys.h"
 #include "profile_internal.h"
@@ -246,15 +246,6 @@ int profile_acc_merge(struct profile_acc *acc, const struct profile *parent)
 		if ((r = acc_put_rule(acc, &parent->rules[i])) < 0)
 			return r;
 	return 0;
-}
-
-bool profile_acc_name_valid(void *userdata, const char *name)
-{
-	struct profile_acc *acc = userdata;
-
-	if (strncmp(name, "thresholds.", 11) == 0)
-		return acc_threshold(acc, name + 11) != NULL;
-	return facts_name_valid(name);
 }
 
 static int setting_cmp(const void *a, const void *b)
@@ -510,25 +501,50 @@ static const char *schema_value(struct profile_acc *acc, const struct kb_entry *
 		return NULL;
 	}
 	if (kb_check_value(e, v->text, msg, sizeof(msg)) < 0) {
-		schema_error(acc, v, "bad-value", "invalid value '%s' for '%s': %s",
-			     v->text, e->key, *msg ? msg : "not accepted by the kernel");
+		/* kb's message names the value, the key and the valid range. */
+		if (*msg)
+			schema_error(acc, v, "bad-value", "%s", msg);
+		else
+			schema_error(acc, v, "bad-value", "invalid value '%s' for '%s'",
+				     v->text, e->key);
 		return NULL;
 	}
 	return v->text;
 }
 
+/* Where an expression's text starts in the file, so its errors point
+ * into the YAML (block scalars continue at their indentation). */
+static struct expr_origin schema_origin(const struct profile_acc *acc,
+					const struct ytree_node *v)
+{
+	return (struct expr_origin){
+		.file = acc->file,
+		.line = v->text_line,
+		.column = v->text_column,
+		.continuation_column = v->style == YTREE_BLOCK ? v->text_column : 0,
+	};
+}
+
+/* Names an expression may read: facts, and thresholds defined so far
+ * (the file's own and its parents'). */
+static struct expr_names schema_names(struct profile_acc *acc, struct factenv *fe)
+{
+	factenv_init(fe, NULL, acc->thresholds, acc->n_thresholds);
+	return factenv_names(fe);
+}
+
 static const struct expr *schema_when(struct profile_acc *acc, const struct ytree_node *v,
 				      const char **ret_text)
 {
-	struct expr_names names = { profile_acc_name_valid, acc };
-	struct expr_origin origin;
+	struct factenv fe;
+	struct expr_names names = schema_names(acc, &fe);
+	struct expr_origin origin = schema_origin(acc, v);
 	struct expr *e = NULL;
 	const char *text = schema_string(acc, v, "when");
 
 	if (!text)
 		return NULL;
-	origin = (struct expr_origin){ acc->file, v->text_line, v->text_column };
-	if (expr_parse(text, &origin, &names, acc->a, acc->diag, &e) < 0)
+	if (expr_parse_condition(text, &origin, &names, acc->a, acc->diag, &e) < 0)
 		return NULL;
 	*ret_text = text;
 	return e;
@@ -580,6 +596,8 @@ static void schema_setting(struct profile_acc *acc, const struct ytree_node *k,
 			s.kind = kind;
 		}
 		if (!valnode) {
+			if (!ok)
+				return;	/* a misspelt field says enough */
 			schema_error(acc, v, ID_SCHEMA,
 				     "setting '%s' needs one of value, at_least, at_most",
 				     k->type == YTREE_SCALAR ? k->text : "?");
@@ -794,8 +812,9 @@ static void schema_rule(struct profile_acc *acc, const struct ytree_node *n,
 			if (!r.when)
 				ok = false;
 		} else if (strcmp(k->text, "summary") == 0) {
-			struct expr_names names = { profile_acc_name_valid, acc };
-			struct expr_origin origin;
+			struct factenv fe;
+			struct expr_names names = schema_names(acc, &fe);
+			struct expr_origin origin = schema_origin(acc, v);
 			struct expr_template *t = NULL;
 
 			r.summary_text = schema_string(acc, v, "summary");
@@ -803,7 +822,6 @@ static void schema_rule(struct profile_acc *acc, const struct ytree_node *n,
 				ok = false;
 				continue;
 			}
-			origin = (struct expr_origin){ acc->file, v->text_line, v->text_column };
 			if (expr_template_parse(r.summary_text, &origin, &names, acc->a,
 						acc->diag, &t) < 0)
 				ok = false;

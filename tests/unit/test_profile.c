@@ -80,7 +80,16 @@ static const struct error_case error_cases[] = {
 	{ "unsafe key", { { "t.yaml", HEAD "settings:\n  net.ipv4..x: 1\n" } },
 	  4, 3, "invalid sysctl key 'net.ipv4..x'" },
 	{ "value out of range", { { "t.yaml", HEAD "settings:\n  net.ipv4.tcp_tw_reuse: 7\n" } },
-	  4, 26, "invalid value '7' for 'net.ipv4.tcp_tw_reuse'" },
+	  4, 26, "'7' is out of range for 'net.ipv4.tcp_tw_reuse'" },
+	{ "read-only key",
+	  { { "t.yaml", HEAD "settings:\n  net.netfilter.nf_conntrack_count: 1\n" } },
+	  4, 3, "key 'net.netfilter.nf_conntrack_count' is read-only" },
+	{ "recommend outside the knowledge base",
+	  { { "t.yaml", HEAD RULE("    recommend: { net.ipv4.tcp_nope: 1 }\n") } },
+	  8, 18, "key 'net.ipv4.tcp_nope' is not in twtune's knowledge base" },
+	{ "keys with a bad entry",
+	  { { "t.yaml", HEAD RULE("    keys: [net.ipv4.tcp_tw_reuse, 42]\n") } },
+	  8, 35, "key '42' is not in twtune's knowledge base" },
 	{ "value with a newline",
 	  { { "t.yaml", HEAD "settings:\n  net.ipv4.tcp_fin_timeout: \"30\\n\"\n" } },
 	  4, 29, "value of 'net.ipv4.tcp_fin_timeout' must be one line" },
@@ -93,11 +102,19 @@ static const struct error_case error_cases[] = {
 	{ "bad when expression",
 	  { { "t.yaml", HEAD "rules:\n  - id: r\n    severity: info\n"
 		      "    when: tw.active >\n    summary: s\n" } },
-	  6, 0, "", NULL, true },
+	  6, 22, "unexpected end of expression", NULL, true },
 	{ "unknown name in when",
 	  { { "t.yaml", HEAD "rules:\n  - id: r\n    severity: info\n"
 		      "    when: tw.activ > 1\n    summary: s\n" } },
 	  6, 11, "tw.activ", NULL, true },
+	{ "unknown name on the second line of a block when",
+	  { { "t.yaml", HEAD "rules:\n  - id: r\n    severity: info\n"
+		      "    when: |\n      tw.active > 1 &&\n      tw.bogus\n    summary: s\n" } },
+	  8, 7, "unknown name 'tw.bogus'", NULL, true },
+	{ "when that is not a condition",
+	  { { "t.yaml", HEAD "rules:\n  - id: r\n    severity: info\n"
+		      "    when: tw.active + 1\n    summary: s\n" } },
+	  6, 11, "not a bool", NULL, false },
 	{ "unknown threshold in when",
 	  { { "t.yaml", HEAD "rules:\n  - id: r\n    severity: info\n"
 		      "    when: 'tw.active > thresholds.nope'\n    summary: s\n" } },
@@ -105,7 +122,7 @@ static const struct error_case error_cases[] = {
 	{ "unknown name in summary",
 	  { { "t.yaml", HEAD "rules:\n  - id: r\n    severity: info\n"
 		      "    when: tw.active > 1\n    summary: \"{tw.bogus} sockets\"\n" } },
-	  7, 0, "tw.bogus", NULL, true },
+	  7, 16, "unknown name 'tw.bogus'", NULL, true },
 	{ "extends cycle",
 	  { { "a.yaml", "twtune: 1\nname: a\nextends: [b]\n" },
 	    { "b.yaml", "twtune: 1\nname: b\nextends: [a]\n" } },
@@ -113,7 +130,7 @@ static const struct error_case error_cases[] = {
 	{ "extends itself", { { "t.yaml", HEAD "extends: [t]\n" } },
 	  3, 11, "extends cycle: t -> t" },
 	{ "missing parent", { { "t.yaml", HEAD "extends: [nosuch]\n" } },
-	  3, 11, "unknown profile 'nosuch' in extends" },
+	  3, 11, "unknown profile 'nosuch' in extends (searched /tmp/" },
 	{ "invalid parent",
 	  { { "t.yaml", HEAD "extends: [p]\n" }, { "p.yaml", "twtune: 1\nname: p\nbogus: 1\n" } },
 	  3, 11, "parent profile 'p'" },
@@ -288,7 +305,7 @@ static void test_too_many_rules(void **state)
 	diag_init(&d, &fx->a);
 	assert_int_equal(profile_validate_file(path, &fx->cfg, false, &fx->a, &d), -EINVAL);
 	assert_non_null(d.head);
-	assert_int_equal(d.head->line, 3);
+	assert_int_equal(d.head->line, 4);
 	assert_non_null(strstr(d.head->message, "too many rules (257, at most 256)"));
 }
 
@@ -378,7 +395,7 @@ static void test_merge(void **state)
 	assert_string_equal(p->rules[0].id, "r1");
 	assert_int_equal(p->rules[0].severity, SEVERITY_CRITICAL);
 	assert_string_equal(p->rules[0].summary_text, "one again");
-	assert_int_equal(p->rules[0].line, 12);
+	assert_int_equal(p->rules[0].line, 16);
 	assert_non_null(strstr(p->rules[0].file, "child.yaml"));
 	assert_string_equal(p->rules[1].id, "r3");
 	assert_non_null(strstr(p->rules[1].file, "base.yaml"));
