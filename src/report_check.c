@@ -116,15 +116,43 @@ static void wrap(FILE *f, const char *text, size_t len, unsigned indent, unsigne
 		fputc('\n', f);
 }
 
-/* The first paragraph of the advice, or all of it with -v. */
-static size_t advice_length(const char *advice, bool all)
-{
-	const char *brk;
+#define ADVICE_BRIEF 320	/* bytes of advice shown without -v */
 
+/* Without -v: the first paragraph, cut after the last sentence that ends
+ * within ADVICE_BRIEF bytes (at least one sentence), so a long advice
+ * text does not bury the next finding. *ret_cut tells whether anything
+ * was left out. */
+static size_t advice_length(const char *advice, bool all, bool *ret_cut)
+{
+	const char *brk, *p;
+	size_t len = strlen(advice), para, cut = 0;
+
+	*ret_cut = false;
 	if (all)
-		return strlen(advice);
+		return len;
 	brk = strstr(advice, "\n\n");
-	return brk ? (size_t)(brk - advice) : strlen(advice);
+	para = brk ? (size_t)(brk - advice) : len;
+	while (para > 0 && (advice[para - 1] == '\n' || advice[para - 1] == ' '))
+		para--;
+	if (para <= ADVICE_BRIEF) {
+		*ret_cut = para < len && advice[para + strspn(advice + para, " \n")];
+		return para;
+	}
+	for (p = advice; p < advice + para; p++) {
+		if (*p != '.' && *p != '!' && *p != '?')
+			continue;
+		if (p + 1 < advice + para && p[1] != ' ' && p[1] != '\n')
+			continue;
+		if ((size_t)(p + 1 - advice) > ADVICE_BRIEF && cut)
+			break;
+		cut = (size_t)(p + 1 - advice);
+		if (cut > ADVICE_BRIEF)
+			break;
+	}
+	if (!cut)
+		cut = para;
+	*ret_cut = true;
+	return cut;
 }
 
 static void status_line(FILE *f, const struct check_report *r)
@@ -179,8 +207,8 @@ static void evidence_line(FILE *f, const struct check_report *r,
 		if (!item)
 			return;
 		if (col + 1 + strlen(item) > r->width && col > indent + 9) {
-			fprintf(f, "\n%*s", (int)indent + 9, "");
-			col = indent + 9;
+			fprintf(f, "\n%*s", (int)indent + 10, "");
+			col = indent + 10;
 		} else {
 			fputc(' ', f);
 			col++;
@@ -201,6 +229,13 @@ static const char *kv_get(const struct finding_kv *kv, size_t n, const char *key
 	return NULL;
 }
 
+/* The kernel separates vector elements with a tab; show a space. */
+static void put_value(FILE *f, const char *v)
+{
+	for (; *v; v++)
+		fputc(*v == '\t' ? ' ' : *v, f);
+}
+
 static void fix_lines(FILE *f, const struct check_report *r, const struct finding *fd)
 {
 	size_t i;
@@ -210,12 +245,14 @@ static void fix_lines(FILE *f, const struct check_report *r, const struct findin
 		const char *cur = kv_get(fd->current, fd->n_current, fd->keys[i]);
 		const char *rec = kv_get(fd->recommended, fd->n_recommended, fd->keys[i]);
 
-		fprintf(f, "    %s %s %s", first ? "fix:" : "    ", fd->keys[i],
-			cur ? cur : "(absent)");
-		if (rec && (!cur || strcmp(cur, rec) != 0))
-			fprintf(f, " %s->%s %s%s%s", out_sgr(r->color, SGR_DIM),
-				out_sgr(r->color, SGR_RESET), out_sgr(r->color, SGR_BOLD), rec,
-				out_sgr(r->color, SGR_RESET));
+		fprintf(f, "    %s %s ", first ? "fix:" : "    ", fd->keys[i]);
+		put_value(f, !cur ? "(absent)" : *cur ? cur : "(empty)");
+		if (rec && (!cur || strcmp(cur, rec) != 0)) {
+			fprintf(f, " %s->%s %s", out_sgr(r->color, SGR_DIM),
+				out_sgr(r->color, SGR_RESET), out_sgr(r->color, SGR_BOLD));
+			put_value(f, *rec ? rec : "(empty)");
+			fputs(out_sgr(r->color, SGR_RESET), f);
+		}
 		fputc('\n', f);
 		first = false;
 	}
@@ -239,8 +276,14 @@ static void finding_block(FILE *f, const struct check_report *r,
 	evidence_line(f, r, fd, a);
 	fix_lines(f, r, fd);
 	if (fd->advice && *fd->advice) {
+		bool cut;
+		size_t n = advice_length(fd->advice, r->verbose > 0, &cut);
+
 		fputc('\n', f);
-		wrap(f, fd->advice, advice_length(fd->advice, r->verbose > 0), 4, r->width);
+		wrap(f, fd->advice, n, 4, r->width);
+		if (cut)
+			fprintf(f, "    %s(more with 'twtune -v check')%s\n",
+				out_sgr(r->color, SGR_DIM), out_sgr(r->color, SGR_RESET));
 	}
 	if (r->verbose > 0 && fd->n_refs) {
 		fputs("    refs:", f);

@@ -190,10 +190,10 @@ static void prom_host(FILE *f, const struct check_report *r)
 		if (facts_counter(fa, prom_counters[i], &v) < 0 || v.type != VALUE_NUMBER)
 			continue;
 		if (!any)
-			prom_family(f, "twtune_kernel_counter_total", "counter",
+			prom_family(f, "twtune_netstat_total", "counter",
 				    "TCP counters from /proc/net/netstat and /proc/net/snmp.");
 		any = true;
-		fputs("twtune_kernel_counter_total{name=", f);
+		fputs("twtune_netstat_total{name=", f);
 		prom_label(f, prom_counters[i]);
 		fprintf(f, "} %.0f\n", v.number);
 	}

@@ -208,6 +208,20 @@ static int drift_init(struct rules_run *run, struct drift *d)
 	return 0;
 }
 
+/* Vector values as the kernel prints them have tabs; a summary is one
+ * line of prose. */
+static const char *untab(struct arena *a, const char *v)
+{
+	char *s = arena_strdup(a, v), *p;
+
+	if (!s)
+		return v;
+	for (p = s; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	return s;
+}
+
 static int drift_add(struct rules_run *run, struct drift *d, const char *key,
 		     const char *live, const char *want, const char *other)
 {
@@ -216,9 +230,10 @@ static int drift_add(struct rules_run *run, struct drift *d, const char *key,
 	d->recommended[d->n] = (struct finding_kv){ key, want };
 	d->n++;
 	if (d->n <= 3)
-		d->text = arena_printf(run->a, "%s%s%s (%s, %s %s)", d->text,
-				       d->n > 1 ? ", " : "", key, live,
-				       other ? "boot" : "profile", other ? other : want);
+		d->text = arena_printf(run->a, "%s%s%s = %s (%s: %s)", d->text,
+				       d->n > 1 ? ", " : "", key, untab(run->a, live),
+				       other ? "boot" : "profile",
+				       untab(run->a, other ? other : want));
 	else if (d->n == 4)
 		d->text = arena_printf(run->a, "%s, ...", d->text);
 	return d->text ? 0 : -ENOMEM;
