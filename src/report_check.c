@@ -213,6 +213,15 @@ static void evidence_line(FILE *f, const struct check_report *r,
 			fputc(' ', f);
 			col++;
 		}
+		if (col + strlen(item) > r->width) {
+			/* Too long even alone: the value goes on a line of its own. */
+			fprintf(f, "%s =\n%*s", ev->name, (int)indent + 12, "");
+			col = indent + 12;
+			item = arena_printf(a, "%s%s", v ? v : "?",
+					    i + 1 < fd->n_evidence ? "," : "");
+			if (!item)
+				return;
+		}
 		fputs(item, f);
 		col += (unsigned)strlen(item);
 	}
