@@ -65,6 +65,11 @@ assert_grep '^default ' "$T/out"
 run_tw 3 profiles frobnicate
 assert_grep "unknown subcommand 'frobnicate'" "$T/err"
 
+# The example of twtune-profile(5) is a valid profile (on the shipped ones).
+sed -n '/^twtune: 1$/,/refs: \[/p' "$TWTUNE_SRCDIR/man/twtune-profile.5" |
+	sed 's/\\-/-/g' >"$T/site-proxy.yaml"
+run_tw 0 profiles validate "$T/site-proxy.yaml"
+
 # Trust: a world-writable profile is refused when running as root.
 if [ "$(id -u)" = 0 ]; then
 	cp "$P/fx-base.yaml" "$T/fx-base.yaml"
