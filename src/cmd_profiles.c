@@ -16,6 +16,13 @@
 #include "out.h"
 #include "profile.h"
 
+/* Descriptions come from files anyone may have dropped on the path. */
+static void print_safe(const char *s)
+{
+	for (; s && *s; s++)
+		putchar((unsigned char)*s < 0x20 || *s == 0x7f ? '?' : *s);
+}
+
 static int profiles_list(struct ctx *ctx)
 {
 	struct profile_info *list;
@@ -35,8 +42,9 @@ static int profiles_list(struct ctx *ctx)
 	for (i = 0; i < n; i++) {
 		if (list[i].shadowed)
 			continue;
-		printf("%-20s %s\n", list[i].name,
-		       list[i].description ? list[i].description : "");
+		printf("%-20s ", list[i].name);
+		print_safe(list[i].description);
+		putchar('\n');
 		printf("%-20s %s\n", "", list[i].path);
 		for (j = 0; j < n; j++)
 			if (list[j].shadowed && strcmp(list[j].name, list[i].name) == 0)
@@ -81,8 +89,11 @@ static int profiles_show(struct ctx *ctx, const char *name)
 		return TW_EXIT_UNKNOWN;
 	}
 	printf("name: %s\n", p->name);
-	if (p->description)
-		printf("description: %s\n", p->description);
+	if (p->description) {
+		fputs("description: ", stdout);
+		print_safe(p->description);
+		putchar('\n');
+	}
 	printf("path: %s\n", p->path);
 	printf("sha256: %s\n", p->sha256);
 	printf("extends:");
@@ -114,9 +125,18 @@ static int profiles_show(struct ctx *ctx, const char *name)
 		for (j = 0; j < rule->n_recommend; j++)
 			printf("    recommend: %s = %s\n", rule->recommend[j].key,
 			       rule->recommend[j].value);
-		if (ctx->verbose > 0 && rule->advice)
-			printf("    advice: %s%s", rule->advice,
-			       rule->advice[strlen(rule->advice) - 1] == '\n' ? "" : "\n");
+		if (ctx->verbose > 0 && rule->advice) {
+			const char *a;
+
+			fputs("    advice: ", stdout);
+			for (a = rule->advice; *a; a++) {
+				if (*a == '\n')
+					fputs(a[1] ? "\n            " : "", stdout);
+				else
+					print_safe((char[]){ *a, 0 });
+			}
+			putchar('\n');
+		}
 	}
 	return TW_EXIT_OK;
 }

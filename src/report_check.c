@@ -51,6 +51,25 @@ static const char *severity_upper(enum severity s)
 	}
 }
 
+/* Text from the host (process names, file contents) or a profile goes
+ * to a terminal: control characters become '?' so that nothing in it can
+ * drive the terminal. */
+static void put_safe(FILE *f, const char *s, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n && s[i]; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		fputc(c < 0x20 || c == 0x7f ? '?' : c, f);
+	}
+}
+
+static void put_safe_str(FILE *f, const char *s)
+{
+	put_safe(f, s, strlen(s));
+}
+
 /* Words of text filled to width, each line starting with indent spaces.
  * A single line break is reflowed like a space, unless the next line
  * starts a list item or is indented (code, commands); a blank line is a
@@ -109,7 +128,7 @@ static void wrap(FILE *f, const char *text, size_t len, unsigned indent, unsigne
 			col++;
 		}
 		fresh = false;
-		fwrite(w, 1, wl, f);
+		put_safe(f, w, wl);
 		col += (unsigned)wl;
 	}
 	if (col)
@@ -184,8 +203,9 @@ static void status_line(FILE *f, const struct check_report *r)
 	}
 	if (!any)
 		fputs("no findings", f);
-	fprintf(f, " (profile %s, kernel %s)\n", r->profile->name,
-		r->facts->kernel_release ? r->facts->kernel_release : "unknown");
+	fprintf(f, " (profile %s, kernel ", r->profile->name);
+	put_safe_str(f, r->facts->kernel_release ? r->facts->kernel_release : "unknown");
+	fputs(")\n", f);
 }
 
 static void evidence_line(FILE *f, const struct check_report *r,
@@ -222,7 +242,7 @@ static void evidence_line(FILE *f, const struct check_report *r,
 			if (!item)
 				return;
 		}
-		fputs(item, f);
+		put_safe_str(f, item);
 		col += (unsigned)strlen(item);
 	}
 	fputc('\n', f);
@@ -241,8 +261,12 @@ static const char *kv_get(const struct finding_kv *kv, size_t n, const char *key
 /* The kernel separates vector elements with a tab; show a space. */
 static void put_value(FILE *f, const char *v)
 {
-	for (; *v; v++)
-		fputc(*v == '\t' ? ' ' : *v, f);
+	for (; *v; v++) {
+		if (*v == '\t')
+			fputc(' ', f);
+		else
+			put_safe(f, v, 1);
+	}
 }
 
 static void fix_lines(FILE *f, const struct check_report *r, const struct finding *fd)
@@ -331,9 +355,13 @@ static void socket_tables(FILE *f, const struct check_report *r)
 		for (i = 0; i < n; i++) {
 			const struct census_owner *o = &c->cw_by_owner[i];
 
-			if (o->pid)
-				fprintf(f, "  %8llu  %7d  %-16s  %u\n",
-					(unsigned long long)o->count, (int)o->pid, o->comm, o->port);
+			if (o->pid) {
+				fprintf(f, "  %8llu  %7d  ", (unsigned long long)o->count,
+					(int)o->pid);
+				put_safe_str(f, o->comm);
+				fprintf(f, "%*s  %u\n", (int)(16 - strnlen(o->comm, 16)), "",
+					o->port);
+			}
 			else
 				fprintf(f, "  %8llu  %7s  %-16s  %u\n",
 					(unsigned long long)o->count, "-", "(no process)", o->port);

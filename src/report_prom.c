@@ -43,6 +43,8 @@ static void prom_label(FILE *f, const char *s)
 			fprintf(f, "\\%c", *s);
 		else if (*s == '\n')
 			fputs("\\n", f);
+		else if ((unsigned char)*s < 0x20 || (unsigned char)*s >= 0x7f)
+			fputc('?', f);	/* keep the file valid UTF-8 whatever comm holds */
 		else
 			fputc(*s, f);
 	}

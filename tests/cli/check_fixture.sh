@@ -70,6 +70,33 @@ assert_grep "$(printf '\033')\\[1;31mCRITICAL" "$T/out"
 NO_COLOR=1 run_tw 2 check -p "$P/fx-check.yaml" --root "$R/check-busy"
 assert_no_grep "$(printf '\033')" "$T/out"
 
+# rate() needs --sample: unknown without it, a number with it.
+cat >"$T/fx-rate.yaml" <<'YAML'
+twtune: 1
+name: fx-rate
+rules:
+  - id: opens
+    severity: info
+    when: rate("Tcp.ActiveOpens") >= 0
+    summary: "{rate(\"Tcp.ActiveOpens\")} connections opened per second"
+YAML
+run_tw 3 check -p "$T/fx-rate.yaml" --root "$R/check-healthy"
+assert_grep '^UNKNOWN opens$' "$T/out"
+run_tw 0 check -p "$T/fx-rate.yaml" --root "$R/check-healthy" --sample 1
+assert_grep '^INFO opens$' "$T/out"
+assert_grep '^    0 connections opened per second$' "$T/out"
+assert_grep '^    evidence: rate("Tcp.ActiveOpens") = 0$' "$T/out"
+
+# A process name is the host's to choose: it cannot drive the terminal.
+cp -R "$R/check-busy" "$T/root"
+printf 'ev\033[31mil\n' >"$T/root/proc/4242/comm"
+run_tw 2 check -p "$P/fx-check.yaml" --root "$T/root" --owners
+assert_no_grep "$(printf '\033')" "$T/out"
+assert_grep '^         3     4242  ev?\[31mil  *8080$' "$T/out"
+run_tw 2 check -p "$P/fx-check.yaml" --root "$T/root" --owners --format prometheus
+assert_grep '^twtune_close_wait_process{pid="4242",comm="ev?\[31mil",port="8080"} 3$' "$T/out"
+rm -rf "$T/root"
+
 # An invalid profile: errors with file:line:col, nothing checked, exit 3.
 cat >"$T/bad.yaml" <<'YAML'
 twtune: 1
