@@ -252,8 +252,6 @@ static void print_json(const struct census *c, const struct sockets_opts *o)
 		json_addr(&j, "address", &d->addr);
 		json_kv_uint(&j, "port", d->port);
 		json_kv_uint(&j, "count", d->count);
-		if (o->have_ports && o->ports.ephemeral)
-			json_kv_double(&j, "share", (double)d->count / o->ports.ephemeral);
 		json_object_end(&j);
 	}
 	json_array_end(&j);
