@@ -78,7 +78,7 @@ int census_collect(int root_fd, const struct census_options *opt, struct census 
 	if (r >= 0 && (opt->force_proc || refused)) {
 		c->source = CENSUS_SOURCE_PROC;
 		if (opt->force_proc)
-			c->fallback_reason = "--root given: read from /proc files";
+			c->fallback_reason = "root directory given with --root";
 		r = census_proc_collect(root_fd, &agg, c);
 	}
 	if (r >= 0)

@@ -85,7 +85,7 @@ static bool wanted(const struct census *c, unsigned s)
 static void print_share(const struct sockets_opts *o, uint64_t count)
 {
 	if (o->have_ports && o->ports.ephemeral)
-		printf(" %6.1f%%", 100.0 * (double)count / o->ports.ephemeral);
+		printf(" %6.2f%%", 100.0 * (double)count / o->ports.ephemeral);
 	else
 		printf(" %7s", "-");
 }
@@ -104,7 +104,7 @@ static void text_destinations(const struct census *c, const struct sockets_opts 
 		printf("  ephemeral ports %u-%u: %u usable (%u reserved)\n",
 		       o->ports.low, o->ports.high, o->ports.ephemeral,
 		       o->ports.reserved);
-	printf("  %10s %7s  %s\n", "count", "ports", "destination");
+	printf("  %10s %7s  %s\n", "count", "share", "destination");
 	for (i = 0; i < n; i++) {
 		endpoint_format(&c->tw_by_dest[i].addr, c->tw_by_dest[i].port,
 				ep, sizeof(ep));
@@ -120,7 +120,7 @@ static void text_destinations(const struct census *c, const struct sockets_opts 
 		endpoint_format(&p->addr, p->port, ep, sizeof(ep));
 		printf("  busiest pair: %s -> %s: %" PRIu64, local, ep, p->count);
 		if (o->have_ports && o->ports.ephemeral)
-			printf(" (%.1f%% of its ports)",
+			printf(" (%.2f%% of its ports)",
 			       100.0 * (double)p->count / o->ports.ephemeral);
 		printf("\n");
 	}
@@ -175,7 +175,7 @@ static void print_text(const struct census *c, const struct sockets_opts *o)
 	printf("TCP sockets from %s", c->source == CENSUS_SOURCE_NETLINK ?
 	       "netlink" : "/proc/net/tcp{,6}");
 	if (c->source == CENSUS_SOURCE_PROC && c->fallback_reason)
-		printf(" (%s)", c->fallback_reason);
+		printf(": %s", c->fallback_reason);
 	printf("\n");
 	for (s = 1; s < CENSUS_NEW_SYN_RECV; s++)
 		if (wanted(c, s))
