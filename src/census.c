@@ -63,6 +63,7 @@ int census_collect(int root_fd, const struct census_options *opt, struct census 
 	c->states_mask = mask;
 	cw = mask & CENSUS_STATE_BIT(CENSUS_CLOSE_WAIT);
 	agg_init(&agg, mask, cw);
+	agg.lport_top = opt->lport_top;
 
 	if (!opt->force_proc) {
 		r = census_netlink_collect(&agg, &refused, &reason);
@@ -72,6 +73,7 @@ int census_collect(int root_fd, const struct census_options *opt, struct census 
 			/* Start over: the refused dump may have counted part. */
 			agg_release(&agg);
 			agg_init(&agg, mask, cw);
+			agg.lport_top = opt->lport_top;
 			c->fallback_reason = reason;
 		}
 	}

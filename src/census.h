@@ -80,7 +80,8 @@ struct census {
 	struct census_pair *tw_by_pair;		/* active TIME_WAIT */
 	size_t n_tw_by_pair;
 	struct census_lport *tw_by_lport;	/* all TIME_WAIT by local port */
-	size_t n_tw_by_lport;
+	size_t n_tw_by_lport;		/* at most options.lport_top */
+	size_t n_tw_lports;		/* distinct local ports in TIME_WAIT */
 	struct census_owner *cw_by_owner;	/* CLOSE_WAIT; only if owners looked up */
 	size_t n_cw_by_owner;
 	bool owners_resolved;
@@ -108,6 +109,10 @@ struct census_options {
 	/* Bit n = state n (CENSUS_STATE_BIT); 0 means every state. Sent to
 	 * the kernel as idiag_states, so unwanted sockets never cross. */
 	uint32_t states_mask;
+	/* Keep only the busiest N local ports in tw_by_lport (0 = all):
+	 * with 200,000 sockets every port of the range is busy, and a full
+	 * list would make memory grow with the socket count. */
+	size_t lport_top;
 };
 
 #define CENSUS_STATE_BIT(s) (UINT32_C(1) << (s))

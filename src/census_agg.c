@@ -345,29 +345,77 @@ static int finish_pair(struct census_agg *a, struct census *c)
 	return 0;
 }
 
-static int finish_ports(struct census_agg *a, struct census *c)
+/* Min-heap on lport_cmp order: the root is the entry that sorts last,
+ * the first to drop when a busier port comes along. */
+static void heap_down(struct census_lport *h, size_t n, size_t i)
+{
+	struct census_lport t;
+	size_t worst, l, r;
+
+	for (;;) {
+		worst = i;
+		l = 2 * i + 1;
+		r = l + 1;
+		if (l < n && lport_cmp(&h[l], &h[worst]) > 0)
+			worst = l;
+		if (r < n && lport_cmp(&h[r], &h[worst]) > 0)
+			worst = r;
+		if (worst == i)
+			return;
+		t = h[i];
+		h[i] = h[worst];
+		h[worst] = t;
+		i = worst;
+	}
+}
+
+static int finish_lports(struct census_agg *a, struct census *c)
+{
+	struct census_lport e, *h;
+	size_t i, n = 0, k;
+
+	if (!a->tw_lport)
+		return 0;
+	for (i = 0; i < 65536; i++)
+		n += a->tw_lport[i] != 0;
+	c->n_tw_lports = n;
+	k = a->lport_top && a->lport_top < n ? a->lport_top : n;
+	if (!k)
+		return 0;
+	h = calloc(k, sizeof(*h));
+	if (!h)
+		return -ENOMEM;
+	/* Fill the first k, heapify, then let busier ports replace the root:
+	 * memory is O(k), not O(ports in use). */
+	for (i = 0, n = 0; i < 65536; i++) {
+		if (!a->tw_lport[i])
+			continue;
+		e.port = (uint16_t)i;
+		e.count = a->tw_lport[i];
+		if (n < k) {
+			h[n++] = e;
+			if (n == k) {
+				size_t j = k / 2;
+
+				while (j-- > 0)
+					heap_down(h, k, j);
+			}
+		} else if (lport_cmp(&e, &h[0]) < 0) {
+			h[0] = e;
+			heap_down(h, k, 0);
+		}
+	}
+	qsort(h, k, sizeof(*h), lport_cmp);
+	c->tw_by_lport = h;
+	c->n_tw_by_lport = k;
+	return 0;
+}
+
+static int finish_listen(struct census_agg *a, struct census *c)
 {
 	size_t i, n = 0;
 
-	if (a->tw_lport) {
-		for (i = 0; i < 65536; i++)
-			n += a->tw_lport[i] != 0;
-		if (n) {
-			c->tw_by_lport = calloc(n, sizeof(*c->tw_by_lport));
-			if (!c->tw_by_lport)
-				return -ENOMEM;
-			for (i = 0, n = 0; i < 65536; i++) {
-				if (!a->tw_lport[i])
-					continue;
-				c->tw_by_lport[n].port = (uint16_t)i;
-				c->tw_by_lport[n].count = a->tw_lport[i];
-				n++;
-			}
-			qsort(c->tw_by_lport, n, sizeof(*c->tw_by_lport), lport_cmp);
-			c->n_tw_by_lport = n;
-		}
-	}
-	for (i = 0, n = 0; i < 65536; i++)
+	for (i = 0; i < 65536; i++)
 		n += agg_is_listen(a, (uint16_t)i);
 	if (!n)
 		return 0;
@@ -399,6 +447,8 @@ int agg_finish(struct census_agg *a, struct census *c)
 	if (r >= 0)
 		r = finish_pair(a, c);
 	if (r >= 0)
-		r = finish_ports(a, c);
+		r = finish_lports(a, c);
+	if (r >= 0)
+		r = finish_listen(a, c);
 	return r;
 }

@@ -46,6 +46,7 @@ struct census_agg {
 	struct agg_inode *inodes;
 	size_t n_inodes, cap_inodes;
 	uint64_t cw_no_inode;		/* CLOSE_WAIT rows with inode 0 */
+	size_t lport_top;		/* 0 = keep every local port */
 };
 
 void agg_init(struct census_agg *a, uint32_t mask, bool want_inodes);

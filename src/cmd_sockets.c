@@ -130,7 +130,7 @@ static void text_local_ports(const struct census *c, const struct sockets_opts *
 {
 	size_t i, n = top_n(o, c->n_tw_by_lport);
 
-	printf("\nTIME_WAIT by local port (%zu of %zu)\n", n, c->n_tw_by_lport);
+	printf("\nTIME_WAIT by local port (%zu of %zu)\n", n, c->n_tw_lports);
 	if (!n) {
 		printf("  none\n");
 		return;
@@ -230,6 +230,7 @@ static void print_json(const struct census *c, const struct sockets_opts *o)
 	json_kv_uint(&j, "time_wait_active", c->tw_active);
 	json_kv_uint(&j, "time_wait_passive", c->tw_passive);
 	json_kv_uint(&j, "time_wait_destinations", c->n_tw_by_dest);
+	json_kv_uint(&j, "time_wait_local_ports", c->n_tw_lports);
 
 	json_key(&j, "ephemeral_ports");
 	if (o->have_ports) {
@@ -412,6 +413,7 @@ int cmd_sockets(int argc, char **argv, struct ctx *ctx)
 	copt.force_proc = o.root != NULL;
 	copt.owners = o.owners || o.by == BY_PROCESS;
 	copt.states_mask = o.mask;
+	copt.lport_top = o.top;
 	r = census_collect(root_fd, &copt, &c);
 	if (r == -EBADMSG) {
 		size_t rl = o.root ? strlen(o.root) : 0;

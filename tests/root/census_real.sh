@@ -92,6 +92,15 @@ grep -v -e '"source"' -e '"fallback_reason"' "$T/nl.json" >"$T/a"
 grep -v -e '"source"' -e '"fallback_reason"' "$T/out" >"$T/b"
 assert_same "$T/a" "$T/b"
 
+# netlink refused (seccomp, as in some containers): /proc, same story.
+"$TWTUNE_BUILDDIR/tests/root/nlrefuse" "$TWTUNE" sockets --format json --owners --top 0 \
+	>"$T/out" 2>"$T/err" || { cat "$T/err" >&2; fail "sockets under nlrefuse failed"; }
+assert_json "$T/out"
+assert_grep '"source": "proc"' "$T/out"
+assert_grep '"fallback_reason": "netlink socket refused (EPERM)"' "$T/out"
+grep -v -e '"source"' -e '"fallback_reason"' "$T/out" >"$T/b"
+assert_same "$T/a" "$T/b"
+
 # --state is applied by the kernel: only TIME_WAIT comes back.
 run_tw 0 sockets --state time-wait --format json
 expect 'filtered total' "$(jnum total "$T/out")" $((TW4 + PTW4 + TW6))

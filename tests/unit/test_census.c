@@ -299,6 +299,53 @@ static void test_sort_ties(void **state)
 	root_teardown(&r);
 }
 
+/* lport_top keeps exactly the first N of the full order (ties by port). */
+static void test_lport_top(void **state)
+{
+	static const struct {
+		unsigned port, n;
+	} rows[] = {
+		{ 50000, 3 }, { 40000, 1 }, { 45000, 3 }, { 41000, 5 }, { 60000, 1 },
+		{ 39000, 2 }, { 47000, 3 }, { 38000, 1 },
+	};
+	static const size_t tops[] = { 0, 1, 2, 3, 4, 5, 7, 8, 9, 100 };
+	struct census_options o = { .force_proc = true };
+	struct census full, c;
+	struct text t4 = { 0 };
+	struct tmproot r;
+	unsigned dport = 1;
+	size_t i, k;
+
+	root_setup(&r);
+	text_add(&t4, TCP_HEADER);
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++)
+		for (k = 0; k < rows[i].n; k++)
+			row4(&t4, 0, "10.1.1.1", rows[i].port, "10.0.0.1", dport++, 6, 0);
+	put_file(&r, "proc/net/tcp", t4.s, t4.len);
+	assert_int_equal(census_collect(r.fd, &o, &full), 0);
+	assert_int_equal(full.n_tw_by_lport, 8);
+	assert_int_equal(full.n_tw_lports, 8);
+	assert_int_equal(full.tw_by_lport[0].port, 41000);
+	assert_int_equal(full.tw_by_lport[1].port, 45000);
+	assert_int_equal(full.tw_by_lport[2].port, 47000);
+	assert_int_equal(full.tw_by_lport[3].port, 50000);
+	assert_int_equal(full.tw_by_lport[7].port, 60000);
+	for (i = 0; i < sizeof(tops) / sizeof(tops[0]); i++) {
+		o.lport_top = tops[i];
+		assert_int_equal(census_collect(r.fd, &o, &c), 0);
+		assert_int_equal(c.n_tw_lports, 8);
+		assert_int_equal(c.n_tw_by_lport, tops[i] && tops[i] < 8 ? tops[i] : 8);
+		for (k = 0; k < c.n_tw_by_lport; k++) {
+			assert_int_equal(c.tw_by_lport[k].port, full.tw_by_lport[k].port);
+			assert_int_equal(c.tw_by_lport[k].count, full.tw_by_lport[k].count);
+		}
+		census_release(&c);
+	}
+	census_release(&full);
+	free(t4.s);
+	root_teardown(&r);
+}
+
 /* Thousands of rows: lines cross the 64 KiB read buffer everywhere. */
 static void test_proc_stream(void **state)
 {
@@ -650,6 +697,7 @@ int main(void)
 		cmocka_unit_test(test_proc_every_state),
 		cmocka_unit_test(test_proc_listen_after),
 		cmocka_unit_test(test_sort_ties),
+		cmocka_unit_test(test_lport_top),
 		cmocka_unit_test(test_proc_stream),
 		cmocka_unit_test(test_proc_missing),
 		cmocka_unit_test(test_proc_bad),
