@@ -2,8 +2,18 @@
 # text and JSON, the malformed-row error, and option errors (exit 3).
 . "$TWTUNE_SRCDIR/tests/lib.sh"
 
-R="$FIXTURES/roots"
 E="$FIXTURES/sockets"
+# The snapshots, with the proc/PID/fd links made here: symbolic links to
+# "socket:[N]" do not survive make dist.
+R="$T/roots"
+mkdir "$R" || exit 99
+for d in sockets-basic sockets-v4only sockets-bad sockets-empty; do
+	cp -R "$FIXTURES/roots/$d" "$R/" || exit 99
+done
+while read -r link target; do
+	mkdir -p "$R/sockets-basic/${link%/*}" &&
+		ln -s "$target" "$R/sockets-basic/$link" || exit 99
+done <"$E/basic-fds.txt"
 
 # golden NAME ROOT ARGS...: text output must match E/NAME.txt exactly.
 golden() {
