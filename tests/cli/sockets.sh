@@ -10,6 +10,7 @@ mkdir "$R" || exit 99
 for d in sockets-basic sockets-v4only sockets-bad sockets-empty; do
 	cp -R "$FIXTURES/roots/$d" "$R/" || exit 99
 done
+chmod -R u+w "$R" || exit 99	# read-only source tree in distcheck
 while read -r link target; do
 	mkdir -p "$R/sockets-basic/${link%/*}" &&
 		ln -s "$target" "$R/sockets-basic/$link" || exit 99
