@@ -86,9 +86,12 @@ int census_collect(int root_fd, const struct census_options *opt, struct census 
 	if (r >= 0)
 		r = agg_finish(&agg, c);
 	if (r >= 0 && cw && (opt->owners ||
-			     c->states[CENSUS_CLOSE_WAIT] >= opt->owners_threshold) &&
-	    c->states[CENSUS_CLOSE_WAIT] > 0)
-		r = census_owner_scan(root_fd, &agg, c);
+			     c->states[CENSUS_CLOSE_WAIT] >= opt->owners_threshold)) {
+		if (c->states[CENSUS_CLOSE_WAIT] > 0)
+			r = census_owner_scan(root_fd, &agg, c);
+		else
+			c->owners_resolved = true;	/* nothing to look up */
+	}
 	agg_release(&agg);
 	if (r < 0) {
 		char file[sizeof(c->error_file)], msg[sizeof(c->error)];

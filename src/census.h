@@ -103,7 +103,8 @@ struct census {
 struct census_options {
 	bool force_proc;	/* --root: read DIR/proc/net/tcp{,6} only */
 	/* Resolve CLOSE_WAIT owners via /proc/PID/fd: always when set,
-	 * otherwise only when CLOSE_WAIT count >= owners_threshold. */
+	 * otherwise only when CLOSE_WAIT count >= owners_threshold (so a
+	 * threshold of 0 also means always). */
 	bool owners;
 	uint64_t owners_threshold;
 	/* Bit n = state n (CENSUS_STATE_BIT); 0 means every state. Sent to
