@@ -19,7 +19,7 @@ FIXPID=$!
 exec 9>"$T/hold"
 trap 'exec 9>&-; kill $FIXPID 2>/dev/null; wait $FIXPID 2>/dev/null; rm -rf "$T"' EXIT
 i=0
-until grep -q '^ready$' "$T/ready"; do
+until grep -q '^ready$' "$T/ready" 2>/dev/null; do
 	i=$((i + 1))
 	kill -0 $FIXPID 2>/dev/null || { cat "$T/sockfix.err" >&2; fail "sockfix died"; }
 	[ $i -lt 200 ] || fail "sockfix not ready after 20 s"
