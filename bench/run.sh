@@ -4,14 +4,14 @@
 #
 # Environment (set by `make bench`): TWTUNE, LOADGEN, FLOOR, BENCHTIME;
 # SANITIZED non-empty when twtune was built with sanitizers.
-# BENCH_SOCKETS (default 200000), BENCH_SMALL (20000), BENCH_RUNS (7),
+# BENCH_SOCKETS (default 200000), BENCH_SMALL (20000), BENCH_RUNS (9),
 # BENCH_STRICT=1 to exit 1 when a target is missed.
 set -u
 
 : "${TWTUNE:?run through make bench}" "${LOADGEN:?}" "${FLOOR:?}" "${BENCHTIME:?}"
 N=${BENCH_SOCKETS:-200000}
 SMALL=${BENCH_SMALL:-20000}
-RUNS=${BENCH_RUNS:-7}
+RUNS=${BENCH_RUNS:-9}
 CW=50
 EST=1000
 
@@ -67,52 +67,58 @@ elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }'; }
 [ -n "${SANITIZED:-}" ] &&
 	echo "warning: twtune was built with sanitizers ($SANITIZED): timings are not representative; configure without --enable-sanitizers for bench" >&2
 
-echo "twtune bench: kernel $(uname -r), $(nproc) cpus, $RUNS runs each, median"
+echo "twtune bench: kernel $(uname -r), $(nproc) cpus, $RUNS interleaved rounds"
 send "est $EST"
 send "cw $CW"
 T0=$(now)
 send "tw $SMALL"
 echo "created $(tw_count) TIME_WAIT (+$CW CLOSE_WAIT, +$((2 * EST)) ESTABLISHED) in $(elapsed "$T0") s"
-set -- $("$BENCHTIME" "$RUNS" "$TWTUNE" sockets --format json) || exit 1
-SMALL_MS=$1 SMALL_RSS=$3
+"$BENCHTIME" "$RUNS" "$TWTUNE" sockets --format json >"$D/small" || exit 1
 
 T0=$(now)
 send "tw $((N - SMALL))"
 BEFORE=$(tw_count)
 echo "created $BEFORE TIME_WAIT in total ($(elapsed "$T0") s for the last $((N - SMALL)))"
 
-# Each measured right after the other while the sockets live (60 s).
-set -- $("$BENCHTIME" "$RUNS" "$TWTUNE" sockets --format json) || exit 1
-CENSUS_MS=$1 CENSUS_RSS=$3
-set -- $("$BENCHTIME" "$RUNS" "$FLOOR") || exit 1
-FLOOR_MS=$1 FLOOR_RSS=$3
-set -- $("$BENCHTIME" "$RUNS" sh -c 'ss -tan state time-wait | wc -l') || exit 1
-SS_MS=$1
-# A second census round, to show the noise between rounds.
-set -- $("$BENCHTIME" "$RUNS" "$TWTUNE" sockets --format json) || exit 1
-CENSUS2_MS=$1
+# Interleaved rounds (census, floor, ss) while the sockets live (60 s):
+# load from elsewhere on the machine then hits all three alike.
+"$BENCHTIME" "$RUNS" "$TWTUNE" sockets --format json ::: "$FLOOR" ::: \
+	sh -c 'ss -tan state time-wait | wc -l' >"$D/big" || exit 1
 AFTER=$(tw_count)
 FLOOR_COUNT=$("$FLOOR")
 SS_COUNT=$(ss -tanH state time-wait | wc -l)
 
-awk -v n="$BEFORE" -v after="$AFTER" -v fc="$FLOOR_COUNT" -v ssc="$SS_COUNT" \
-    -v small="$SMALL" -v sms="$SMALL_MS" -v srss="$SMALL_RSS" \
-    -v cms="$CENSUS_MS" -v cms2="$CENSUS2_MS" -v crss="$CENSUS_RSS" \
-    -v fms="$FLOOR_MS" -v frss="$FLOOR_RSS" -v ssms="$SS_MS" -v strict="${BENCH_STRICT:-0}" '
+cat "$D/small" "$D/big" | awk -v n="$BEFORE" -v after="$AFTER" -v fc="$FLOOR_COUNT" \
+    -v ssc="$SS_COUNT" -v small="$SMALL" -v strict="${BENCH_STRICT:-0}" '
+function sort(a, k,   i, j, t) {
+	for (i = 2; i <= k; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) { t = a[j]; a[j] = a[j - 1]; a[j - 1] = t }
+}
+function median(a, k) { sort(a, k); return k % 2 ? a[(k + 1) / 2] : (a[k / 2] + a[k / 2 + 1]) / 2 }
 function verdict(ok) { if (!ok) miss++; return ok ? "PASS" : "MISS" }
-BEGIN {
+{
+	rss[NR] = $1
+	runs = NF - 1
+	for (i = 2; i <= NF; i++) t[NR, i - 1] = $i
+}
+END {
+	# rows: 1 twtune at small, 2 twtune at N, 3 floor, 4 ss
+	for (r = 1; r <= 4; r++) {
+		for (i = 1; i <= runs; i++) { x[i] = t[r, i] }
+		med[r] = median(x, runs); mn[r] = x[1]
+	}
+	for (i = 1; i <= runs; i++) { q[i] = t[2, i] / t[3, i]; s[i] = t[4, i] / t[2, i] }
+	qr = median(q, runs); sr = median(s, runs)
 	printf "sockets during measurement: %d TIME_WAIT before, %d after; floor saw %d sockets, ss %d TIME_WAIT\n", n, after, fc, ssc
-	printf "%-52s %9.2f ms  %7d KiB\n", "twtune sockets --format json (whole process)", cms, crss
-	printf "%-52s %9.2f ms\n", "  same, second round", cms2
-	printf "%-52s %9.2f ms  %7d KiB\n", "sockdiag-floor: bare libmnl dump, count only", fms, frss
-	printf "%-52s %9.2f ms\n", "ss -tan state time-wait | wc -l", ssms
-	printf "%-52s %9.2f ms  %7d KiB\n", sprintf("twtune at %d TIME_WAIT", small), sms, srss
-	r = cms / fms
-	printf "census / floor:        %5.2fx  (target <= 1.30)  %s\n", r, verdict(r <= 1.30)
-	s = ssms / cms
-	printf "speed-up over ss:      %5.1fx  (target >= 3)     %s\n", s, verdict(s >= 3)
-	m = crss / srss
-	printf "peak RSS %dk vs %dk: %5.2fx  (target flat, <= 1.20)  %s\n", n / 1000, small / 1000, m, verdict(m <= 1.20)
+	printf "%-46s %8s %8s %9s\n", "whole process, wall time", "median", "min", "peak RSS"
+	printf "%-46s %6.1fms %6.1fms %6d KiB\n", "twtune sockets --format json", med[2], mn[2], rss[2]
+	printf "%-46s %6.1fms %6.1fms %6d KiB\n", "sockdiag-floor (bare libmnl dump, counts)", med[3], mn[3], rss[3]
+	printf "%-46s %6.1fms %6.1fms\n", "ss -tan state time-wait | wc -l", med[4], mn[4]
+	printf "%-46s %6.1fms %6.1fms %6d KiB\n", sprintf("twtune sockets at %d TIME_WAIT", small), med[1], mn[1], rss[1]
+	printf "census / floor   (median of rounds) %5.2fx  target <= 1.30  %s\n", qr, verdict(qr <= 1.30)
+	printf "ss / census      (median of rounds) %5.1fx  target >= 3     %s\n", sr, verdict(sr >= 3)
+	m = rss[2] / rss[1]
+	printf "peak RSS %dk / %dk              %5.2fx  target <= 1.20  %s\n", n / 1000, small / 1000, m, verdict(m <= 1.20)
 	exit (strict && miss) ? 1 : 0
 }'
 status=$?
