@@ -223,7 +223,8 @@ static int glob_expand(int root_fd, const char *pattern, struct arena *a,
 	r = glob_walk(root_fd, sofar, 0, comps, 0, n, &g);
 	if (r < 0)
 		return r;
-	qsort(g.paths, g.n, sizeof(*g.paths), str_cmp);
+	if (g.n)
+		qsort(g.paths, g.n, sizeof(*g.paths), str_cmp);
 	*ret = g.paths;
 	*ret_n = g.n;
 	return 0;
@@ -504,7 +505,8 @@ int sysctld_resolve_files(struct sysctld_file *files, size_t n_files,
 		return -ENOMEM;
 	for (i = 0; i < rs.n_groups; i++)
 		order[i] = &rs.groups[i];
-	qsort(order, rs.n_groups, sizeof(*order), group_cmp);
+	if (rs.n_groups)
+		qsort(order, rs.n_groups, sizeof(*order), group_cmp);
 
 	for (i = 0; i < rs.n_groups; i++) {
 		r = emit_group(&rs, order[i]);

@@ -311,7 +311,8 @@ int sysctld_resolve(int root_fd, enum sysctld_mode mode, struct arena *a,
 		if (r < 0)
 			goto out;
 	}
-	qsort(t.cand, t.n_cand, sizeof(*t.cand), cand_cmp);
+	if (t.n_cand)
+		qsort(t.cand, t.n_cand, sizeof(*t.cand), cand_cmp);
 	if (mode == SYSCTLD_PROCPS)
 		has_conf = add_sysctl_conf(&t);
 
