@@ -253,10 +253,11 @@ void lint_check_line(struct lint_env *env, const struct sysctld_line *l)
 		if (kb_parse_int(l->value, &v) == 0 && v < env->tw_buckets_default)
 			diag_add(env->diag, DIAG_WARNING, l->file, l->line, l->value_column,
 				 "tw-buckets-low", key,
-				 "'%s' lowered to %lld (kernel default %s%lld): beyond it closing "
-				 "sockets skip TIME_WAIT, so late segments can reach new "
+				 "'%s' lowered to %lld (%s %lld): beyond it closing sockets "
+				 "skip TIME_WAIT, so late segments can reach new "
 				 "connections; TIME_WAIT costs little memory",
-				 key, v, env->tw_buckets_default_known ? "" : "at least ",
+				 key, v, env->tw_buckets_default_known ?
+				 "kernel default here" : "kernel default unknown, checked against",
 				 env->tw_buckets_default);
 	} else if (strcmp(key, K_FIN_TIMEOUT) == 0) {
 		if (kb_parse_int(l->value, &v) == 0 && v < FIN_TIMEOUT_DEFAULT)
