@@ -36,21 +36,16 @@ fi
 [ "$(stat -L -c %d:%i /lib/sysctl.d 2>/dev/null)" = "$(stat -c %d:%i /usr/lib/sysctl.d)" ] ||
 	[ ! -e /lib/sysctl.d ] || skip "/lib/sysctl.d is not /usr/lib/sysctl.d"
 
-KEYS="net.ipv4.tcp_fin_timeout net.ipv4.tcp_keepalive_time net.ipv4.tcp_keepalive_intvl
-net.ipv4.tcp_keepalive_probes net.ipv4.tcp_syn_retries net.ipv4.tcp_synack_retries
-net.ipv4.tcp_rfc1337 net.ipv4.tcp_retries2 net.core.somaxconn
-net.ipv4.conf.lo.rp_filter net.ipv4.conf.lo.accept_local net.ipv4.conf.lo.log_martians"
-
-# dump FILE: the keys' values, one "key value" line each
-dump() {
-	for k in $KEYS; do
-		printf '%s %s\n' "$k" "$(cat "/proc/sys/$(echo "$k" | tr . /)")"
-	done >"$1"
-}
+# the keys, in /proc/sys path form so that the dump needs no processes
+KEYS="net/ipv4/tcp_fin_timeout net/ipv4/tcp_keepalive_time net/ipv4/tcp_keepalive_intvl
+net/ipv4/tcp_keepalive_probes net/ipv4/tcp_syn_retries net/ipv4/tcp_synack_retries
+net/ipv4/tcp_rfc1337 net/ipv4/tcp_retries2 net/core/somaxconn
+net/ipv4/conf/lo/rp_filter net/ipv4/conf/lo/accept_local net/ipv4/conf/lo/log_martians"
 export KEYS
-unshare -n sh -c "$(typeset -f dump 2>/dev/null || true)
-for k in \$KEYS; do printf '%s %s\n' \"\$k\" \"\$(cat /proc/sys/\$(echo \$k | tr . /))\"; done" >"$T/defaults" ||
-	exit 99
+# shell code that prints every key's value, one a line, in KEYS order (one
+# cat: sysctl files cannot be read a byte at a time as the shell's read does)
+DUMP='cd /proc/sys && cat $KEYS'
+unshare -n sh -c "$DUMP" >"$T/defaults" || exit 99
 
 cat >"$T/gen.py" <<'PY'
 import os, random, sys
@@ -108,21 +103,31 @@ for _ in range(rnd.randint(2, 7)):
 PY
 
 cat >"$T/check.py" <<'PY'
-import json, sys
-pred, actual, defaults, label = sys.argv[1:5]
-keys = {k["key"]: k for k in json.load(open(pred))["keys"]}
-act = dict(l.split(None, 1) for l in open(actual).read().splitlines())
-dfl = dict(l.split(None, 1) for l in open(defaults).read().splitlines())
-bad = 0
-for k, v in act.items():
+import json, os, sys
+order = os.environ["KEYS"].split()
+def values(name):
+  lines = open(name).read().splitlines()
+  assert len(lines) == len(order), name
+  return dict(zip(order, lines))
+def check(pred, actual, defaults, label):
+  keys = {k["key"]: k for k in json.load(open(pred))["keys"]}
+  act = values(actual)
+  dfl = values(defaults)
+  bad = 0
+  for path, v in act.items():
+    k = path.replace("/", ".")
     p = keys.get(k)
     if p is None or p["value"] is None:
-        want, why = dfl[k].strip(), "default"
+        want, why = dfl[path].strip(), "default"
     else:
         want, why = str(int(p["value"].split()[0])), "%s:%d" % (p["file"], p["line"])
     if v.strip() != want:
         print("%s: %s is %s, twtune predicted %s (%s)" % (label, k, v.strip(), want, why))
         bad += 1
+  return bad
+t, seed = sys.argv[1], sys.argv[2]
+bad = check(t + "/sd.json", t + "/sd.actual", t + "/defaults", "systemd seed " + seed)
+bad += check(t + "/ps.json", t + "/ps.actual", t + "/defaults", "procps seed " + seed)
 sys.exit(1 if bad else 0)
 PY
 
@@ -139,10 +144,9 @@ while [ "$seed" -le 30 ]; do
 	python3 "$T/gen.py" "$seed" / || exit 99
 	"$TWTUNE" resolve --root / --format json >"$T/sd.json" 2>"$T/err" || fail "resolve (seed $seed)"
 	"$TWTUNE" resolve --root / --procps --format json >"$T/ps.json" 2>"$T/err" || fail "resolve --procps (seed $seed)"
-	unshare -n sh -c "'$SD' >/dev/null 2>&1; $(printf '%s' 'for k in $KEYS; do printf "%s %s\n" "$k" "$(cat /proc/sys/$(echo $k | tr . /))"; done')" >"$T/sd.actual"
-	unshare -n sh -c "sysctl --system >/dev/null 2>&1; $(printf '%s' 'for k in $KEYS; do printf "%s %s\n" "$k" "$(cat /proc/sys/$(echo $k | tr . /))"; done')" >"$T/ps.actual"
-	if ! python3 "$T/check.py" "$T/sd.json" "$T/sd.actual" "$T/defaults" "systemd seed $seed" ||
-	   ! python3 "$T/check.py" "$T/ps.json" "$T/ps.actual" "$T/defaults" "procps seed $seed"; then
+	unshare -n sh -c "'$SD' >/dev/null 2>&1; $DUMP" >"$T/sd.actual" || exit 99
+	unshare -n sh -c "sysctl --system >/dev/null 2>&1; $DUMP" >"$T/ps.actual" || exit 99
+	if ! python3 "$T/check.py" "$T" "$seed"; then
 		failed=$((failed + 1))
 		for f in $(find /etc/sysctl.d /run/sysctl.d /usr/local/lib/sysctl.d /usr/lib/sysctl.d -mindepth 1); do
 			echo "--- $f"; cat -A "$f" 2>/dev/null || ls -l "$f"
