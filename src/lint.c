@@ -64,11 +64,11 @@ int lint_sysctl_buffer(struct lint_env *env, const char *buf, size_t len,
 		return r;
 	for (i = 0; i < f->n_lines; i++)
 		lint_check_line(env, &f->lines[i]);
-	lint_check_duplicates(env, f);
 	/* globs are not expanded: the file may be meant for another host */
 	r = sysctld_resolve_files(f, 1, -1, SYSCTLD_SYSTEMD, env->a, &res);
 	if (r < 0)
 		return r;
+	lint_check_duplicates(env, res);
 	lint_check_effective(env, res, false);
 	return 0;
 }
@@ -134,8 +134,8 @@ int lint_tree(struct lint_env *env)
 		report_shadowed(env, f);
 		for (j = 0; j < f->n_lines; j++)
 			lint_check_line(env, &f->lines[j]);
-		lint_check_duplicates(env, f);
 	}
+	lint_check_duplicates(env, res);
 	lint_check_effective(env, res, true);
 	return prefix_paths(env, *mark);
 }

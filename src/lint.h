@@ -53,6 +53,7 @@ struct lint_env {
 	bool tw_buckets_default_known;
 	uint8_t listening[65536 / 8];	/* bitmap of listening TCP ports */
 	bool listening_known;
+	unsigned n_suggest;		/* did-you-mean lookups done */
 };
 
 /* Fills env from o->root_fd (kernel version when not given, ehash size,

@@ -13,7 +13,8 @@ struct sysctld_line;
 struct sysctld_result;
 
 void lint_check_line(struct lint_env *env, const struct sysctld_line *l);
-void lint_check_duplicates(struct lint_env *env, const struct sysctld_file *f);
+/* Keys set twice within one file, from the resolved set. */
+void lint_check_duplicates(struct lint_env *env, const struct sysctld_result *res);
 /* cross_file: report assignments overridden by a later file (tree). */
 void lint_check_effective(struct lint_env *env, const struct sysctld_result *res,
 			  bool cross_file);

@@ -39,6 +39,7 @@
  * ehash/2 on a host with 128 Ki buckets (a few GiB of RAM). */
 #define TW_BUCKETS_FALLBACK 65536
 #define FIN_TIMEOUT_DEFAULT 60
+#define LINT_MAX_SUGGEST 100
 
 const struct lint_rule lint_rules[] = {
 	{ "not-assignment", DIAG_ERROR, "line is neither a comment, an assignment nor a '-key' exclusion (systemd-sysctl exits 1)" },
@@ -182,7 +183,9 @@ void lint_check_line(struct lint_env *env, const struct sysctld_line *l)
 	if (!e) {
 		if (kb_name_known(key))
 			return;
-		sug = kb_suggest(key);
+		/* a did-you-mean costs a scan of every known name: bound it */
+		sug = env->n_suggest < LINT_MAX_SUGGEST ? kb_suggest(key) : NULL;
+		env->n_suggest++;
 		if (sug)
 			diag_add(env->diag, warn, l->file, l->line, l->key_column,
 				 "unknown-key", key,
@@ -420,32 +423,49 @@ static void check_profile(struct lint_env *env, const struct sysctld_result *res
 	}
 }
 
-void lint_check_duplicates(struct lint_env *env, const struct sysctld_file *f)
+static void dup_finding(struct lint_env *env, const struct sysctld_line *l,
+			const struct sysctld_line *first, const struct sysctld_line *prev)
 {
-	const struct sysctld_line *l, *m;
-	size_t i, j;
+	const char *key = canonical(env, l->key);
 
-	/* Files are small; a quadratic scan bounded by SYSCTLD_MAX_LINES
-	 * would not be, so only the first 4096 lines are compared. */
-	for (i = 1; i < f->n_lines && i < 4096; i++) {
-		l = &f->lines[i];
-		if (!l->value)
+	if (strcmp(prev->value, l->value) == 0)
+		diag_add(env->diag, DIAG_INFO, l->file, l->line, l->key_column,
+			 "duplicate-key", key,
+			 "'%s' set again to the same value (first at line %u)",
+			 key, first->line);
+	else
+		diag_add(env->diag, DIAG_WARNING, l->file, l->line, l->key_column,
+			 "duplicate-key", key,
+			 "'%s' set again (first at line %u): '%s' replaces '%s'",
+			 key, first->line, l->value, prev->value);
+}
+
+/* A key's lines are in application order, and one file's lines are
+ * contiguous there, so one pass finds every repetition in a file. */
+void lint_check_duplicates(struct lint_env *env, const struct sysctld_result *res)
+{
+	const struct sysctld_line *l, *first, *prev;
+	const struct sysctld_key *k;
+	size_t i, j, n;
+
+	for (i = 0; i < res->n_keys; i++) {
+		k = &res->keys[i];
+		if (k->from_glob || !k->source)
 			continue;
-		for (j = 0; j < i; j++) {
-			m = &f->lines[j];
-			if (!m->value || strcmp(m->path, l->path) != 0)
+		first = prev = NULL;
+		n = k->n_overridden + 1 + k->n_repeats;
+		for (j = 0; j < n; j++) {
+			l = j < k->n_overridden ? k->overridden[j] :
+			    j == k->n_overridden ? k->source :
+			    k->repeats[j - k->n_overridden - 1];
+			if (!l->value)
 				continue;
-			if (strcmp(m->value, l->value) == 0)
-				diag_add(env->diag, DIAG_INFO, l->file, l->line, l->key_column,
-					 "duplicate-key", canonical(env, l->key),
-					 "'%s' set again to the same value (first at line %u)",
-					 canonical(env, l->key), m->line);
-			else
-				diag_add(env->diag, DIAG_WARNING, l->file, l->line, l->key_column,
-					 "duplicate-key", canonical(env, l->key),
-					 "'%s' set again (first at line %u): '%s' replaces '%s'",
-					 canonical(env, l->key), m->line, l->value, m->value);
-			break;
+			if (!prev || strcmp(prev->file, l->file) != 0) {
+				first = prev = l;
+				continue;
+			}
+			dup_finding(env, l, first, prev);
+			prev = l;
 		}
 	}
 }
