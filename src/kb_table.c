@@ -23,33 +23,33 @@ static const struct kb_enum_value enum_off_on[] = {
 
 static const struct kb_enum_value enum_tw_reuse[] = {
 	{ 0, "off: TIME_WAIT 4-tuples are never reused by connect()" },
-	{ 1, "on for every outgoing connection (needs tcp_timestamps on both ends)" },
-	{ 2, "on only for loopback traffic (default)" },
+	{ 1, "on for every outgoing connection; needs tcp_timestamps on both ends" },
+	{ 2, "on only for loopback traffic" },
 	{ 0, NULL },
 };
 
 static const struct kb_enum_value enum_timestamps[] = {
 	{ 0, "off (also disables tcp_tw_reuse and PAWS)" },
-	{ 1, "on, with a random offset per connection (default)" },
+	{ 1, "on, with a random offset per connection" },
 	{ 2, "on, without a random offset" },
 	{ 0, NULL },
 };
 
 static const struct kb_enum_value enum_syncookies[] = {
 	{ 0, "off" },
-	{ 1, "send cookies only when the SYN queue overflows (default)" },
+	{ 1, "send cookies only when the SYN queue overflows" },
 	{ 2, "always send cookies" },
 	{ 0, NULL },
 };
 
 static const struct kb_enum_value enum_rfc1337[] = {
-	{ 0, "an RST received in TIME_WAIT ends the TIME_WAIT early (default)" },
+	{ 0, "an RST received in TIME_WAIT ends the TIME_WAIT early" },
 	{ 1, "RSTs in TIME_WAIT are ignored, as RFC 1337 recommends" },
 	{ 0, NULL },
 };
 
 static const struct kb_enum_value enum_forward[] = {
-	{ 0, "off (default)" },
+	{ 0, "off" },
 	{ 1, "on: this host routes packets between interfaces" },
 	{ 0, NULL },
 };
@@ -147,7 +147,7 @@ const struct kb_entry kb_table[] = {
 		.type = KB_PORT_LIST, .min = 0, .max = 65535,
 		.default_text = "",
 		.added = { 2, 6, 35 },
-		.history = "since 2.6.35; the kernel prints the list back as sorted ranges (1,2,3 -> 1-3)",
+		.history = "the kernel prints the list back as sorted ranges (1,2,3 -> 1-3)",
 		.scope = KB_SCOPE_NETNS,
 		.unit = "ports",
 		.meaning = "ports inside the ephemeral range that the kernel never picks automatically (list 'a,b-c'); use it for services listening there",
@@ -306,7 +306,7 @@ const struct kb_entry kb_table[] = {
 		.enum_values = enum_off_on,
 		.default_text = "0",
 		.removed = V(4, 12),
-		.history = "removed in 4.12: broken behind NAT, and for every peer once 4.10 randomised timestamp offsets; per-netns only in 4.11",
+		.history = "broken behind NAT, and for every peer once 4.10 randomised timestamp offsets; per-netns only in 4.11",
 		.scope = KB_SCOPE_NETNS,
 		.meaning = "fast TIME_WAIT recycling with a per-peer timestamp cache; silently drops SYNs from clients behind NAT; never enable",
 	},
@@ -324,7 +324,7 @@ const struct kb_entry kb_table[] = {
 		.type = KB_INT, .min = 1, .max = 60000,
 		.default_text = "1000",
 		.added = V(6, 14),
-		.history = "added in 6.14; before, the delay was a fixed ~1 s",
+		.history = "before 6.14 the delay was a fixed ~1 s",
 		.scope = KB_SCOPE_NETNS, .unsigned_parse = true,
 		.unit = "ms",
 		.meaning = "time a socket must have spent in TIME_WAIT before tcp_tw_reuse may take it over",

@@ -395,7 +395,7 @@ static void test_table_sanity(void **state)
 			fail_msg("'%s' missing from kb_names (re-run tools/gen-kb-names)", e->key);
 	}
 	assert_string_equal(kb_enum_meaning(kb_lookup("net.ipv4.tcp_tw_reuse"), 2),
-			    "on only for loopback traffic (default)");
+			    "on only for loopback traffic");
 	assert_null(kb_enum_meaning(kb_lookup("net.ipv4.tcp_timestamps"), 3));
 	assert_null(kb_enum_meaning(kb_lookup("net.ipv4.tcp_fin_timeout"), 3));
 	assert_string_equal(kb_type_name(KB_INT_PAIR), "int pair");
