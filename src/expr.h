@@ -39,7 +39,29 @@ struct expr_origin {
 struct expr_names {
 	bool (*name_valid)(void *userdata, const char *name);
 	void *userdata;
+	/* Optional: the type a valid name always has when it has a value
+	 * (kernel.version: VALUE_VERSION), so that misuse such as
+	 * `kernel.version >= 4.12` is a load-time error. false: not fixed. */
+	bool (*name_type)(void *userdata, const char *name, enum value_type *ret);
+	/* Optional: a close valid name for "did you mean", or NULL; may
+	 * allocate the answer in a. */
+	const char *(*suggest)(void *userdata, const char *name, struct arena *a);
 };
+
+/* "Did you mean": feed candidates, get the one closest to word by edit
+ * distance if it is a plausible typo (at most 2 edits and fewer than half
+ * of word's length), else NULL. Ties go to the first candidate. */
+struct expr_closest {
+	const char *word;
+	const char *best;
+	unsigned best_distance;
+};
+void expr_closest_init(struct expr_closest *c, const char *word);
+void expr_closest_add(struct expr_closest *c, const char *candidate);
+static inline const char *expr_closest_result(const struct expr_closest *c)
+{
+	return c->best;
+}
 
 /* Evaluation-time callbacks. lookup: a dotted name ("sockets.time_wait",
  * "thresholds.x"). call: one of the fact functions with its string

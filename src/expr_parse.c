@@ -460,6 +460,28 @@ static bool types_comparable(enum value_type a, enum value_type b)
 
 static void check(struct expr_parser *p, struct expr *e);
 
+/* Both types known and not comparable: point at the operator, with a hint
+ * for the classic `kernel.version >= 4.12`. */
+static void report_mismatch(struct expr_parser *p, const struct expr *e)
+{
+	const struct expr *num = NULL;
+
+	if (is_type(e->lhs, VALUE_VERSION) && e->rhs->kind == EXPR_LITERAL &&
+	    is_type(e->rhs, VALUE_NUMBER))
+		num = e->rhs;
+	else if (is_type(e->rhs, VALUE_VERSION) && e->lhs->kind == EXPR_LITERAL &&
+		 is_type(e->lhs, VALUE_NUMBER))
+		num = e->lhs;
+	if (num)
+		report(p, e->op_start, e->op_len,
+		       "cannot compare %s with %s (write versions as strings: \"%.*s\")",
+		       a_type(e->lhs->stype), a_type(e->rhs->stype),
+		       (int)num->len, p->src + num->start);
+	else
+		report(p, e->op_start, e->op_len, "cannot compare %s with %s",
+		       a_type(e->lhs->stype), a_type(e->rhs->stype));
+}
+
 static void check_ordering(struct expr_parser *p, struct expr *e)
 {
 	const char *op = expr_tok_spelling(e->op);
@@ -480,8 +502,7 @@ static void check_ordering(struct expr_parser *p, struct expr *e)
 		return;
 	if (e->lhs->stype_known && e->rhs->stype_known &&
 	    (e->lhs->stype == VALUE_NUMBER) != (e->rhs->stype == VALUE_NUMBER)) {
-		report(p, e->op_start, e->op_len, "cannot compare %s with %s",
-		       a_type(e->lhs->stype), a_type(e->rhs->stype));
+		report_mismatch(p, e);
 		return;
 	}
 	/* Strings are ordered as versions only, so a literal must be one. */
@@ -521,9 +542,21 @@ static void check_binary(struct expr_parser *p, struct expr *e)
 		/* "x == null" tests for null and is always allowed. */
 		if (e->lhs->stype_known && e->rhs->stype_known &&
 		    !is_type(e->lhs, VALUE_NULL) && !is_type(e->rhs, VALUE_NULL) &&
-		    !types_comparable(e->lhs->stype, e->rhs->stype))
-			report(p, e->op_start, e->op_len, "cannot compare %s with %s",
-			       a_type(e->lhs->stype), a_type(e->rhs->stype));
+		    !types_comparable(e->lhs->stype, e->rhs->stype)) {
+			report_mismatch(p, e);
+		} else {
+			struct expr *side[2] = { e->lhs, e->rhs };
+			struct kversion v;
+
+			for (int i = 0; i < 2; i++)
+				if (is_string_literal(side[i]) &&
+				    is_type(side[1 - i], VALUE_VERSION) &&
+				    kversion_parse(side[i]->literal.string, &v) < 0)
+					report(p, side[i]->start, side[i]->len,
+					       "invalid version '%s' in comparison '%s'",
+					       side[i]->literal.string,
+					       expr_tok_spelling(e->op));
+		}
 		set_type(e, VALUE_BOOL);
 		break;
 	default:
@@ -547,7 +580,18 @@ static void check_call(struct expr_parser *p, struct expr *e)
 		}
 	}
 	if (!known) {
-		report(p, e->op_start, e->op_len, "unknown function '%s'", e->name);
+		struct expr_closest c;
+
+		expr_closest_init(&c, e->name);
+		for (i = 0; i < sizeof(expr_functions) / sizeof(expr_functions[0]); i++)
+			expr_closest_add(&c, expr_functions[i].name);
+		if (expr_closest_result(&c))
+			report(p, e->op_start, e->op_len,
+			       "unknown function '%s' (did you mean '%s'?)", e->name,
+			       expr_closest_result(&c));
+		else
+			report(p, e->op_start, e->op_len, "unknown function '%s'",
+			       e->name);
 		for (i = 0; i < e->n_args; i++)
 			check(p, e->args[i]);
 		return;
@@ -594,6 +638,29 @@ static void check_call(struct expr_parser *p, struct expr *e)
 	set_type(e, e->func == EXPR_FN_DEFINED ? VALUE_BOOL : VALUE_NUMBER);
 }
 
+static void check_name(struct expr_parser *p, struct expr *e)
+{
+	const struct expr_names *n = p->names;
+	const char *hint = NULL;
+	enum value_type t;
+
+	if (!n)
+		return;
+	if (n->name_valid && !n->name_valid(n->userdata, e->name)) {
+		if (n->suggest)
+			hint = n->suggest(n->userdata, e->name, p->a);
+		if (hint)
+			report(p, e->start, e->len,
+			       "unknown name '%s' (did you mean '%s'?)", e->name, hint);
+		else
+			report(p, e->start, e->len, "unknown name '%s'", e->name);
+		return;
+	}
+	if (n->name_type && n->name_type(n->userdata, e->name, &t) &&
+	    t != VALUE_NULL)
+		set_type(e, t);
+}
+
 static void check(struct expr_parser *p, struct expr *e)
 {
 	e->text = arena_strndup(p->a, p->src + e->start, e->len);
@@ -604,9 +671,7 @@ static void check(struct expr_parser *p, struct expr *e)
 		set_type(e, e->literal.type);
 		break;
 	case EXPR_NAME:
-		if (p->names && p->names->name_valid &&
-		    !p->names->name_valid(p->names->userdata, e->name))
-			report(p, e->start, e->len, "unknown name '%s'", e->name);
+		check_name(p, e);
 		break;
 	case EXPR_UNARY:
 		check(p, e->lhs);

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <string.h>
 
+#include "arena.h"
 #include "facts.h"
 #include "factenv.h"
 #include "profile.h"
@@ -91,10 +92,83 @@ static bool factenv_name_valid(void *userdata, const char *name)
 	return facts_name_valid(name);
 }
 
+/* Types that facts are documented to have (PRODUCT.md section 2), so that
+ * `kernel.version >= 4.12` or `tw.top.address > 3` fail at load time. Only
+ * names whose type cannot vary are listed; a listed fact may still be
+ * null. */
+static const struct {
+	const char *name;
+	enum value_type type;
+} factenv_types[] = {
+	{ "kernel.release", VALUE_STRING },
+	{ "kernel.version", VALUE_VERSION },
+	{ "sockets.source", VALUE_STRING },
+	{ "tw.top.address", VALUE_STRING },
+	{ "closewait.top.comm", VALUE_STRING },
+	{ "env.nat", VALUE_BOOL },
+	{ "env.container", VALUE_STRING },
+	{ "env.netns", VALUE_STRING },
+};
+
+/* Namespaces of counts: every fact in them is a number. */
+static const char *const factenv_number_prefixes[] = {
+	"tw.", "closewait.", "ports.", "sockstat.", "conntrack.", "files.",
+	"sockets.",
+};
+
+static bool factenv_name_type(void *userdata, const char *name,
+			      enum value_type *ret)
+{
+	size_t i;
+
+	if (is_threshold_name(name)) {
+		*ret = VALUE_NUMBER;
+		return true;
+	}
+	for (i = 0; i < sizeof(factenv_types) / sizeof(factenv_types[0]); i++) {
+		if (!strcmp(factenv_types[i].name, name)) {
+			*ret = factenv_types[i].type;
+			return true;
+		}
+	}
+	for (i = 0; i < sizeof(factenv_number_prefixes) /
+			sizeof(factenv_number_prefixes[0]); i++) {
+		if (!strncmp(name, factenv_number_prefixes[i],
+			     strlen(factenv_number_prefixes[i]))) {
+			*ret = VALUE_NUMBER;
+			return true;
+		}
+	}
+	return false;
+}
+
+static const char *factenv_suggest(void *userdata, const char *name,
+				   struct arena *a)
+{
+	const struct factenv *fe = userdata;
+	const char *const *names;
+	struct expr_closest c;
+
+	if (is_threshold_name(name)) {
+		expr_closest_init(&c, name + strlen(THRESHOLD_PREFIX));
+		for (size_t i = 0; i < fe->n_thresholds; i++)
+			expr_closest_add(&c, fe->thresholds[i].name);
+		if (!expr_closest_result(&c))
+			return NULL;
+		return arena_printf(a, THRESHOLD_PREFIX "%s", expr_closest_result(&c));
+	}
+	expr_closest_init(&c, name);
+	for (names = facts_names(); names && *names; names++)
+		expr_closest_add(&c, *names);
+	return expr_closest_result(&c);
+}
+
 struct expr_names factenv_names(const struct factenv *fe)
 {
 	return (struct expr_names){
 		.name_valid = factenv_name_valid,
+		.name_type = factenv_name_type,
+		.suggest = factenv_suggest,
 		.userdata = (void *)fe,
 	};
 }

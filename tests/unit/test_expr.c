@@ -589,7 +589,8 @@ struct error_case {
 	const char *want;
 };
 
-static void run_error_cases(const struct error_case *cases, size_t n, bool template)
+static void run_error_cases_names(const struct error_case *cases, size_t n,
+				  bool template, const struct expr_names *names)
 {
 	struct arena a;
 
@@ -605,9 +606,9 @@ static void run_error_cases(const struct error_case *cases, size_t n, bool templ
 
 		diag_init(&d, &a);
 		if (template)
-			r = expr_template_parse(cases[i].src, &o, &test_names, &a, &d, &t);
+			r = expr_template_parse(cases[i].src, &o, names, &a, &d, &t);
 		else
-			r = expr_parse(cases[i].src, &o, &test_names, &a, &d, &e);
+			r = expr_parse(cases[i].src, &o, names, &a, &d, &e);
 		got = describe_diags(&a, &d);
 		if (r != -EINVAL || e || t || strcmp(got, cases[i].want)) {
 			print_error("source: %s\n  r: %d\n  want: %s\n  got:  %s\n",
@@ -618,6 +619,11 @@ static void run_error_cases(const struct error_case *cases, size_t n, bool templ
 			assert_string_equal(de->file, "p.yaml");
 	}
 	arena_release(&a);
+}
+
+static void run_error_cases(const struct error_case *cases, size_t n, bool template)
+{
+	run_error_cases_names(cases, n, template, &test_names);
 }
 
 static void test_load_errors(void **state)
@@ -753,6 +759,134 @@ static void test_caret_source(void **state)
 	assert_string_equal(d.head->source, "(1 + 2) * 'x'");
 	assert_int_equal(d.head->column, 21);
 	arena_release(&a);
+}
+
+/* Names with fixed types and "did you mean" suggestions. */
+
+static bool typed_name_type(void *userdata, const char *name, enum value_type *ret)
+{
+	if (!strncmp(name, "n.", 2))
+		*ret = VALUE_NUMBER;
+	else if (!strncmp(name, "s.", 2))
+		*ret = VALUE_STRING;
+	else if (!strncmp(name, "b.", 2))
+		*ret = VALUE_BOOL;
+	else if (strstr(name, ".version"))
+		*ret = VALUE_VERSION;
+	else
+		return false;
+	return true;
+}
+
+static const char *typed_suggest(void *userdata, const char *name, struct arena *a)
+{
+	struct expr_closest c;
+
+	expr_closest_init(&c, name);
+	for (size_t i = 0; i < sizeof(test_facts) / sizeof(test_facts[0]); i++)
+		expr_closest_add(&c, test_facts[i].name);
+	return expr_closest_result(&c);
+}
+
+static const struct expr_names typed_names = {
+	.name_valid = names_valid,
+	.name_type = typed_name_type,
+	.suggest = typed_suggest,
+};
+
+static void test_typed_names(void **state)
+{
+	static const struct error_case cases[] = {
+		{ "kernel.version >= 4.12", 1, 1, 0,
+		  "1:16: cannot compare a version with a number "
+		  "(write versions as strings: \"4.12\") [15,2]" },
+		{ "4 < old.version", 1, 1, 0,
+		  "1:3: cannot compare a number with a version "
+		  "(write versions as strings: \"4\") [2,1]" },
+		{ "kernel.version == n.ten", 1, 1, 0,
+		  "1:16: cannot compare a version with a number [15,2]" },
+		{ "kernel.version == 'abc'", 1, 1, 0,
+		  "1:19: invalid version 'abc' in comparison '==' [18,5]" },
+		{ "kernel.version < 'x'", 1, 1, 0,
+		  "1:18: invalid version 'x' in comparison '<' [17,3]" },
+		{ "n.ten + s.abc", 1, 1, 0,
+		  "1:9: operator '+' needs a number, not a string [8,5]" },
+		{ "b.t < 1", 1, 1, 0,
+		  "1:1: operator '<' needs numbers or versions, not a bool [0,3]" },
+		{ "!n.ten", 1, 1, 0, "1:2: operator '!' needs a bool, not a number [1,5]" },
+		{ "s.abc == n.ten", 1, 1, 0, "1:7: cannot compare a string with a number [6,2]" },
+		{ "n.tenn > 1", 1, 1, 0,
+		  "1:1: unknown name 'n.tenn' (did you mean 'n.ten'?) [0,6]" },
+		{ "sockets.tim_wait > 1", 1, 1, 0,
+		  "1:1: unknown name 'sockets.tim_wait' (did you mean 'sockets.time_wait'?) [0,16]" },
+		{ "mni(1, 2) > 1", 1, 1, 0,
+		  "1:1: unknown function 'mni' (did you mean 'min'?) [0,3]" },
+		{ "sysclt('k') == 1", 1, 1, 0,
+		  "1:1: unknown function 'sysclt' (did you mean 'sysctl'?) [0,6]" },
+		{ "frobnicate(1)", 1, 1, 0, "1:1: unknown function 'frobnicate' [0,10]" },
+		{ "qq > 1", 1, 1, 0, "1:1: unknown name 'qq' [0,2]" },
+	};
+	static const char *const valid[] = {
+		"kernel.version >= '4.12'", "b.t == 1", "s.ver < kernel.version",
+		"n.ten == null", "kernel.version == '6.8.12-1-amd64'", "x.null == 1",
+		"x.null + n.ten > 3", "-n.ten < 0 && !b.f",
+	};
+	struct arena a;
+	struct diag d;
+	struct expr *e;
+
+	run_error_cases_names(cases, sizeof(cases) / sizeof(cases[0]), false,
+			      &typed_names);
+	arena_init(&a);
+	for (size_t i = 0; i < sizeof(valid) / sizeof(valid[0]); i++) {
+		diag_init(&d, &a);
+		if (expr_parse_condition(valid[i], NULL, &typed_names, &a, &d, &e)) {
+			print_error("%s: %s\n", valid[i], d.head ? d.head->message : "?");
+			fail();
+		}
+	}
+	diag_init(&d, &a);
+	assert_int_equal(expr_parse_condition("n.ten", NULL, &typed_names, &a, &d, &e),
+			 -EINVAL);
+	assert_string_equal(d.head->message, "condition is a number, not a bool");
+	arena_release(&a);
+}
+
+static void test_closest(void **state)
+{
+	static const char *const words[] = {
+		"sockets.time_wait", "sockets.close_wait", "tw.top.count", "min", "max",
+	};
+	static const struct {
+		const char *word, *want;
+	} cases[] = {
+		{ "sockets.tim_wait", "sockets.time_wait" },
+		{ "sockets.time_wiat", "sockets.time_wait" },
+		{ "sockets.close_wai", "sockets.close_wait" },
+		{ "tw.top.cnt", "tw.top.count" },
+		{ "mn", NULL },		/* 1 edit of 2 letters: not plausible */
+		{ "mim", "min" },	/* tie with max? no: max is 2 edits */
+		{ "mix", "min" },	/* tie: first candidate wins */
+		{ "sockets.time_wait", NULL },	/* identical: no suggestion */
+		{ "completely.different", NULL },
+		{ "", NULL },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct expr_closest c;
+		const char *got;
+
+		expr_closest_init(&c, cases[i].word);
+		for (size_t j = 0; j < sizeof(words) / sizeof(words[0]); j++)
+			expr_closest_add(&c, words[j]);
+		got = expr_closest_result(&c);
+		if (cases[i].want ? !got || strcmp(got, cases[i].want) : got != NULL) {
+			print_error("%s: want %s got %s\n", cases[i].word,
+				    cases[i].want ? cases[i].want : "(none)",
+				    got ? got : "(none)");
+			fail();
+		}
+	}
 }
 
 static void test_condition(void **state)
@@ -1029,6 +1163,8 @@ int main(void)
 		cmocka_unit_test(test_no_env),
 		cmocka_unit_test(test_load_errors),
 		cmocka_unit_test(test_caret_source),
+		cmocka_unit_test(test_typed_names),
+		cmocka_unit_test(test_closest),
 		cmocka_unit_test(test_condition),
 		cmocka_unit_test(test_limits),
 		cmocka_unit_test(test_templates),
