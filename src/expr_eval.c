@@ -98,6 +98,8 @@ static int callback_result(struct eval_ctx *c, const char *what, int r,
 		return unknown(c, "cannot read '%s': %s", what, strerror(-r));
 	if (v->type == VALUE_NUMBER && isnan(v->number))
 		*v = value_null("not a number");
+	if (v->type == VALUE_STRING && !v->string)
+		*v = value_null(NULL);
 	return 0;
 }
 

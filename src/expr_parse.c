@@ -13,7 +13,13 @@
 #include "expr_internal.h"
 #include "kversion.h"
 
-#define EXPR_DIAG_ID "expression"
+/* Diagnostic ids (stable: lint JSON and SARIF rule ids). */
+#define ID_SYNTAX "expr-syntax"
+#define ID_TYPE "expr-type"
+#define ID_NAME "expr-unknown-name"
+#define ID_FUNCTION "expr-unknown-function"
+#define ID_ARITY "expr-arity"
+#define ID_ARGUMENT "expr-argument"
 
 struct expr_parser {
 	const char *src;		/* the whole text: expression or template */
@@ -66,11 +72,12 @@ static void parser_init(struct expr_parser *p, const char *src,
 
 /* Reports an error at src[start, start + len): file:line:col from the
  * origin plus the newlines before start, and the line as caret excerpt. */
-static void report(struct expr_parser *p, size_t start, size_t len,
-		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void report(struct expr_parser *p, const char *id, size_t start,
+		   size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
 
-static void report(struct expr_parser *p, size_t start, size_t len,
-		   const char *fmt, ...)
+static void report(struct expr_parser *p, const char *id, size_t start,
+		   size_t len, const char *fmt, ...)
 {
 	struct diag_entry *e;
 	unsigned line = p->origin.line, column;
@@ -95,9 +102,11 @@ static void report(struct expr_parser *p, size_t start, size_t len,
 			  p->origin.continuation_column : 1) + (unsigned)(start - ls);
 	for (le = ls; le < p->src_len && p->src[le] != '\n'; le++)
 		;
+	if (le > ls && p->src[le - 1] == '\r')
+		le--;
 	va_start(ap, fmt);
-	e = diag_vadd(p->diag, DIAG_ERROR, p->origin.file, line, column,
-		      EXPR_DIAG_ID, NULL, fmt, ap);
+	e = diag_vadd(p->diag, DIAG_ERROR, p->origin.file, line, column, id,
+		      NULL, fmt, ap);
 	va_end(ap);
 	if (!e) {
 		p->oom = true;
@@ -135,16 +144,17 @@ static int advance(struct expr_parser *p)
 	int r = expr_lex(&p->lx, &p->tok);
 
 	if (r == -EINVAL)
-		report(p, p->lx.error_start, p->lx.error_len, "%s", p->lx.error);
+		report(p, ID_SYNTAX, p->lx.error_start, p->lx.error_len, "%s",
+		       p->lx.error);
 	return r;
 }
 
 static int unexpected(struct expr_parser *p)
 {
 	if (p->tok.kind == EXPR_TOK_EOF)
-		report(p, p->tok.start, 1, "unexpected end of expression");
+		report(p, ID_SYNTAX, p->tok.start, 1, "unexpected end of expression");
 	else
-		report(p, p->tok.start, p->tok.len, "unexpected %s",
+		report(p, ID_SYNTAX, p->tok.start, p->tok.len, "unexpected %s",
 		       tok_desc(p, &p->tok));
 	return p->oom ? -ENOMEM : -EINVAL;
 }
@@ -169,7 +179,8 @@ static int check_depth(struct expr_parser *p, struct expr *e, size_t at,
 		       size_t len)
 {
 	if (e->depth > EXPR_MAX_DEPTH) {
-		report(p, at, len, "expression is nested too deeply (more than %d levels)",
+		report(p, ID_SYNTAX, at, len,
+		       "expression is nested too deeply (more than %d levels)",
 		       EXPR_MAX_DEPTH);
 		return -EINVAL;
 	}
@@ -179,7 +190,7 @@ static int check_depth(struct expr_parser *p, struct expr *e, size_t at,
 static int enter(struct expr_parser *p)
 {
 	if (++p->nesting > EXPR_MAX_DEPTH) {
-		report(p, p->tok.start, p->tok.len,
+		report(p, ID_SYNTAX, p->tok.start, p->tok.len,
 		       "expression is nested too deeply (more than %d levels)",
 		       EXPR_MAX_DEPTH);
 		return -EINVAL;
@@ -239,9 +250,10 @@ static int parse_call(struct expr_parser *p, struct expr_token name,
 			if (p->tok.kind == EXPR_TOK_RPAREN)
 				break;
 			if (p->tok.kind == EXPR_TOK_EOF)
-				report(p, lparen, 1, "missing ')' to match '('");
+				report(p, ID_SYNTAX, lparen, 1,
+				       "missing ')' to match '('");
 			else
-				report(p, p->tok.start, p->tok.len,
+				report(p, ID_SYNTAX, p->tok.start, p->tok.len,
 				       "expected ',' or ')', found %s",
 				       tok_desc(p, &p->tok));
 			return p->oom ? -ENOMEM : -EINVAL;
@@ -313,9 +325,10 @@ static int parse_primary(struct expr_parser *p, struct expr **ret)
 			return r;
 		if (p->tok.kind != EXPR_TOK_RPAREN) {
 			if (p->tok.kind == EXPR_TOK_EOF)
-				report(p, lparen, 1, "missing ')' to match '('");
+				report(p, ID_SYNTAX, lparen, 1,
+				       "missing ')' to match '('");
 			else
-				report(p, p->tok.start, p->tok.len,
+				report(p, ID_SYNTAX, p->tok.start, p->tok.len,
 				       "expected ')', found %s", tok_desc(p, &p->tok));
 			return p->oom ? -ENOMEM : -EINVAL;
 		}
@@ -438,7 +451,7 @@ static void want_type(struct expr_parser *p, const struct expr *operand,
 {
 	if (!operand->stype_known || operand->stype == want)
 		return;
-	report(p, operand->start, operand->len, "%s needs %s, not %s", what,
+	report(p, ID_TYPE, operand->start, operand->len, "%s needs %s, not %s", what,
 	       want == VALUE_BOOL ? "a bool" : "a number", a_type(operand->stype));
 }
 
@@ -473,12 +486,12 @@ static void report_mismatch(struct expr_parser *p, const struct expr *e)
 		 is_type(e->lhs, VALUE_NUMBER))
 		num = e->lhs;
 	if (num)
-		report(p, e->op_start, e->op_len,
+		report(p, ID_TYPE, e->op_start, e->op_len,
 		       "cannot compare %s with %s (write versions as strings: \"%.*s\")",
 		       a_type(e->lhs->stype), a_type(e->rhs->stype),
 		       (int)num->len, p->src + num->start);
 	else
-		report(p, e->op_start, e->op_len, "cannot compare %s with %s",
+		report(p, ID_TYPE, e->op_start, e->op_len, "cannot compare %s with %s",
 		       a_type(e->lhs->stype), a_type(e->rhs->stype));
 }
 
@@ -492,7 +505,7 @@ static void check_ordering(struct expr_parser *p, struct expr *e)
 	for (int i = 0; i < 2; i++) {
 		if (side[i]->stype_known && (side[i]->stype == VALUE_BOOL ||
 					     side[i]->stype == VALUE_NULL)) {
-			report(p, side[i]->start, side[i]->len,
+			report(p, ID_TYPE, side[i]->start, side[i]->len,
 			       "operator '%s' needs numbers or versions, not %s",
 			       op, a_type(side[i]->stype));
 			bad = true;
@@ -509,7 +522,7 @@ static void check_ordering(struct expr_parser *p, struct expr *e)
 	for (int i = 0; i < 2; i++)
 		if (is_string_literal(side[i]) &&
 		    kversion_parse(side[i]->literal.string, &v) < 0)
-			report(p, side[i]->start, side[i]->len,
+			report(p, ID_TYPE, side[i]->start, side[i]->len,
 			       "invalid version '%s' in comparison '%s'",
 			       side[i]->literal.string, op);
 }
@@ -552,7 +565,7 @@ static void check_binary(struct expr_parser *p, struct expr *e)
 				if (is_string_literal(side[i]) &&
 				    is_type(side[1 - i], VALUE_VERSION) &&
 				    kversion_parse(side[i]->literal.string, &v) < 0)
-					report(p, side[i]->start, side[i]->len,
+					report(p, ID_TYPE, side[i]->start, side[i]->len,
 					       "invalid version '%s' in comparison '%s'",
 					       side[i]->literal.string,
 					       expr_tok_spelling(e->op));
@@ -586,34 +599,34 @@ static void check_call(struct expr_parser *p, struct expr *e)
 		for (i = 0; i < sizeof(expr_functions) / sizeof(expr_functions[0]); i++)
 			expr_closest_add(&c, expr_functions[i].name);
 		if (expr_closest_result(&c))
-			report(p, e->op_start, e->op_len,
+			report(p, ID_FUNCTION, e->op_start, e->op_len,
 			       "unknown function '%s' (did you mean '%s'?)", e->name,
 			       expr_closest_result(&c));
 		else
-			report(p, e->op_start, e->op_len, "unknown function '%s'",
-			       e->name);
+			report(p, ID_FUNCTION, e->op_start, e->op_len,
+			       "unknown function '%s'", e->name);
 		for (i = 0; i < e->n_args; i++)
 			check(p, e->args[i]);
 		return;
 	}
 	if (e->n_args < min_args || (max_args && e->n_args > max_args)) {
 		if (!max_args)
-			report(p, e->op_start, e->op_len,
+			report(p, ID_ARITY, e->op_start, e->op_len,
 			       "function '%s' takes at least %u arguments",
 			       e->name, min_args);
 		else
-			report(p, e->op_start, e->op_len,
+			report(p, ID_ARITY, e->op_start, e->op_len,
 			       "function '%s' takes %u argument%s", e->name,
 			       min_args, min_args == 1 ? "" : "s");
 	}
 	if (expr_func_is_fact(e->func)) {
 		for (i = 0; i < e->n_args; i++) {
 			if (!is_string_literal(e->args[i]))
-				report(p, e->args[i]->start, e->args[i]->len,
+				report(p, ID_ARGUMENT, e->args[i]->start, e->args[i]->len,
 				       "argument of '%s' must be a string literal",
 				       e->name);
 			else if (!e->args[i]->literal.string[0])
-				report(p, e->args[i]->start, e->args[i]->len,
+				report(p, ID_ARGUMENT, e->args[i]->start, e->args[i]->len,
 				       "argument of '%s' is empty", e->name);
 			/* Not the inside of a non-literal: one error is
 			 * enough there. */
@@ -650,10 +663,11 @@ static void check_name(struct expr_parser *p, struct expr *e)
 		if (n->suggest)
 			hint = n->suggest(n->userdata, e->name, p->a);
 		if (hint)
-			report(p, e->start, e->len,
+			report(p, ID_NAME, e->start, e->len,
 			       "unknown name '%s' (did you mean '%s'?)", e->name, hint);
 		else
-			report(p, e->start, e->len, "unknown name '%s'", e->name);
+			report(p, ID_NAME, e->start, e->len, "unknown name '%s'",
+			       e->name);
 		return;
 	}
 	if (n->name_type && n->name_type(n->userdata, e->name, &t) &&
@@ -706,7 +720,7 @@ static int parse_range(struct expr_parser *p, size_t start, size_t end,
 	if (r < 0)
 		return r;
 	if (p->tok.kind == EXPR_TOK_EOF) {
-		report(p, start, end - start, "empty expression");
+		report(p, ID_SYNTAX, start, end - start, "empty expression");
 		return -EINVAL;
 	}
 	r = parse_expr(p, 1, &e);
@@ -726,8 +740,8 @@ static int parse_range(struct expr_parser *p, size_t start, size_t end,
 static int check_length(struct expr_parser *p, const char *what)
 {
 	if (p->src_len > EXPR_MAX_LENGTH) {
-		report(p, 0, 1, "%s is too long (%zu bytes, at most %d)", what,
-		       p->src_len, EXPR_MAX_LENGTH);
+		report(p, ID_SYNTAX, 0, 1, "%s is too long (%zu bytes, at most %d)",
+		       what, p->src_len, EXPR_MAX_LENGTH);
 		return -EINVAL;
 	}
 	return 0;
@@ -749,7 +763,7 @@ static int parse_common(const char *src, const struct expr_origin *origin,
 	if (r < 0)
 		return r;
 	if (condition && e->stype_known && e->stype != VALUE_BOOL) {
-		report(&p, e->start, e->len, "condition is %s, not a bool",
+		report(&p, ID_TYPE, e->start, e->len, "condition is %s, not a bool",
 		       a_type(e->stype));
 		return p.oom ? -ENOMEM : -EINVAL;
 	}
@@ -833,7 +847,8 @@ int expr_template_parse(const char *src, const struct expr_origin *origin,
 			continue;
 		}
 		if (c == '}') {
-			report(&p, i, 1, "unmatched '}' in template (write '}}' for a literal brace)");
+			report(&p, ID_SYNTAX, i, 1,
+			       "unmatched '}' in template (write '}}' for a literal brace)");
 			continue;
 		}
 		if (c != '{' && c != '\0') {
@@ -843,7 +858,8 @@ int expr_template_parse(const char *src, const struct expr_origin *origin,
 		if (c == '{') {
 			close = placeholder_end(src, i, p.src_len);
 			if (!close) {
-				report(&p, i, 1, "unterminated '{' in template (write '{{' for a literal brace)");
+				report(&p, ID_SYNTAX, i, 1,
+				       "unterminated '{' in template (write '{{' for a literal brace)");
 				break;
 			}
 			r = parse_range(&p, i + 1, close, &e);

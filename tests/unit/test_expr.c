@@ -575,7 +575,8 @@ static char *describe_diags(struct arena *a, const struct diag *d)
 
 	for (const struct diag_entry *e = d->head; e; e = e->next) {
 		assert_int_equal(e->severity, DIAG_ERROR);
-		assert_string_equal(e->id, "expression");
+		assert_non_null(e->id);
+		assert_memory_equal(e->id, "expr-", 5);
 		out = arena_printf(a, "%s%s%u:%u: %s [%u,%u]", out, *out ? "\n" : "",
 				   e->line, e->column, e->message, e->caret_start,
 				   e->caret_len);
@@ -723,6 +724,38 @@ static void test_load_errors(void **state)
 	run_error_cases(cases, sizeof(cases) / sizeof(cases[0]), false);
 }
 
+/* Each kind of error has its stable diagnostic id. */
+static void test_diag_ids(void **state)
+{
+	static const struct {
+		const char *src, *id;
+	} cases[] = {
+		{ "1 +", "expr-syntax" },
+		{ "'x", "expr-syntax" },
+		{ "bogus", "expr-unknown-name" },
+		{ "frob(1)", "expr-unknown-function" },
+		{ "min(1)", "expr-arity" },
+		{ "sysctl(1)", "expr-argument" },
+		{ "'a' * 2", "expr-type" },
+	};
+	struct arena a;
+
+	arena_init(&a);
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct diag d;
+		struct expr *e;
+
+		diag_init(&d, &a);
+		assert_int_equal(expr_parse(cases[i].src, NULL, &test_names, &a, &d, &e),
+				 -EINVAL);
+		assert_int_equal(diag_errors(&d), 1);
+		assert_string_equal(d.head->id, cases[i].id);
+		assert_null(d.head->file);
+		assert_int_equal(d.head->line, 1);
+	}
+	arena_release(&a);
+}
+
 /* The caret excerpt is the offending line of the expression. */
 static void test_caret_source(void **state)
 {
@@ -753,6 +786,17 @@ static void test_caret_source(void **state)
 	assert_string_equal(d.head->message, "operator '+' needs a number, not a string");
 	assert_string_equal(d.head->source, " 3) + 'x'");
 	assert_int_equal(d.head->caret_start, 6);
+
+	/* No carriage return in the excerpt. */
+	diag_init(&d, &a);
+	assert_int_equal(expr_parse("n.ten > 1 &&\r\n bogus", &o, &test_names, &a, &d, &e),
+			 -EINVAL);
+	assert_string_equal(d.head->source, " bogus");
+	assert_int_equal(d.head->column, 2);
+	diag_init(&d, &a);
+	assert_int_equal(expr_parse("bogus &&\r\n 1 > 0", &o, &test_names, &a, &d, &e),
+			 -EINVAL);
+	assert_string_equal(d.head->source, "bogus &&");
 
 	diag_init(&d, &a);
 	assert_int_equal(expr_parse("(1 + 2) * 'x'", &o, &test_names, &a, &d, &e), -EINVAL);
@@ -1162,6 +1206,7 @@ int main(void)
 		cmocka_unit_test(test_eval_bool),
 		cmocka_unit_test(test_no_env),
 		cmocka_unit_test(test_load_errors),
+		cmocka_unit_test(test_diag_ids),
 		cmocka_unit_test(test_caret_source),
 		cmocka_unit_test(test_typed_names),
 		cmocka_unit_test(test_closest),
