@@ -21,6 +21,10 @@
 #define ID_ARITY "expr-arity"
 #define ID_ARGUMENT "expr-argument"
 
+/* Hostile input could otherwise make thousands of entries, each with a
+ * copy of a 4 KiB line. */
+#define EXPR_MAX_ERRORS 20
+
 struct expr_parser {
 	const char *src;		/* the whole text: expression or template */
 	size_t src_len;
@@ -85,8 +89,12 @@ static void report(struct expr_parser *p, const char *id, size_t start,
 	va_list ap;
 
 	p->errors++;
-	if (!p->diag)
+	if (!p->diag || p->errors > EXPR_MAX_ERRORS + 1)
 		return;
+	if (p->errors == EXPR_MAX_ERRORS + 1) {
+		id = ID_SYNTAX;
+		fmt = "too many errors in this expression, not reporting more";
+	}
 	if (start > p->src_len)
 		start = p->src_len;
 	for (i = 0; i < start; i++) {
@@ -102,7 +110,9 @@ static void report(struct expr_parser *p, const char *id, size_t start,
 			  p->origin.continuation_column : 1) + (unsigned)(start - ls);
 	for (le = ls; le < p->src_len && p->src[le] != '\n'; le++)
 		;
-	if (le > ls && p->src[le - 1] == '\r')
+	/* Drop a CR before the newline, unless the error points past it
+	 * (at the end of the text). */
+	if (le > ls && p->src[le - 1] == '\r' && start < le)
 		le--;
 	va_start(ap, fmt);
 	e = diag_vadd(p->diag, DIAG_ERROR, p->origin.file, line, column, id,

@@ -106,6 +106,8 @@ static const struct {
 	{ "tw.top.address", VALUE_STRING },
 	{ "closewait.top.comm", VALUE_STRING },
 	{ "env.nat", VALUE_BOOL },
+	{ "env.nat_reasons", VALUE_STRING },
+	{ "env.forwarding", VALUE_BOOL },
 	{ "env.container", VALUE_STRING },
 	{ "env.netns", VALUE_STRING },
 };

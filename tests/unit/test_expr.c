@@ -794,6 +794,10 @@ static void test_caret_source(void **state)
 	assert_string_equal(d.head->source, " bogus");
 	assert_int_equal(d.head->column, 2);
 	diag_init(&d, &a);
+	assert_int_equal(expr_parse("(1 +\r", &o, &test_names, &a, &d, &e), -EINVAL);
+	assert_string_equal(d.head->message, "unexpected end of expression");
+	assert_int_equal(d.head->caret_start, strlen(d.head->source));
+	diag_init(&d, &a);
 	assert_int_equal(expr_parse("bogus &&\r\n 1 > 0", &o, &test_names, &a, &d, &e),
 			 -EINVAL);
 	assert_string_equal(d.head->source, "bogus &&");
@@ -994,6 +998,8 @@ static void test_limits(void **state)
 	struct expr *e;
 	char *s;
 	const char *too_deep = "expression is nested too deeply (more than 64 levels)";
+	const struct diag_entry *last;
+	struct expr_template *t;
 
 	arena_init(&a);
 	/* parentheses */
@@ -1025,6 +1031,19 @@ static void test_limits(void **state)
 	diag_init(&d, &a);
 	assert_int_equal(expr_parse(s, NULL, NULL, &a, &d, &e), -EINVAL);
 	assert_string_equal(d.head->message, too_deep);
+	/* error flood: 20 entries and a note, however many problems */
+	s = repeat(&a, "} ", 100, "", "", 0);
+	diag_init(&d, &a);
+	assert_int_equal(expr_template_parse(s, NULL, NULL, &a, &d, &t), -EINVAL);
+	assert_int_equal(diag_errors(&d), 21);
+	for (last = d.head; last->next; last = last->next)
+		;
+	assert_string_equal(last->message,
+			    "too many errors in this expression, not reporting more");
+	s = repeat(&a, "bogus + ", 30, "bogus", "", 0);
+	diag_init(&d, &a);
+	assert_int_equal(expr_parse(s, NULL, &test_names, &a, &d, &e), -EINVAL);
+	assert_int_equal(diag_errors(&d), 21);
 	/* length */
 	s = repeat(&a, " ", EXPR_MAX_LENGTH - 1, "1", "", 0);
 	assert_int_equal(expr_parse(s, NULL, NULL, &a, NULL, &e), 0);
