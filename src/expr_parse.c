@@ -505,6 +505,13 @@ static void report_mismatch(struct expr_parser *p, const struct expr *e)
 		       a_type(e->lhs->stype), a_type(e->rhs->stype));
 }
 
+static bool is_ordering(const struct expr *e)
+{
+	return e->kind == EXPR_BINARY &&
+	       (e->op == EXPR_TOK_LT || e->op == EXPR_TOK_LE ||
+		e->op == EXPR_TOK_GT || e->op == EXPR_TOK_GE);
+}
+
 static void check_ordering(struct expr_parser *p, struct expr *e)
 {
 	const char *op = expr_tok_spelling(e->op);
@@ -513,8 +520,12 @@ static void check_ordering(struct expr_parser *p, struct expr *e)
 	struct kversion v;
 
 	for (int i = 0; i < 2; i++) {
-		if (side[i]->stype_known && (side[i]->stype == VALUE_BOOL ||
-					     side[i]->stype == VALUE_NULL)) {
+		if (is_ordering(side[i]) && p->src[side[i]->start] != '(') {
+			report(p, ID_TYPE, e->op_start, e->op_len,
+			       "comparisons cannot be chained (write 'a < b && b < c')");
+			bad = true;
+		} else if (side[i]->stype_known && (side[i]->stype == VALUE_BOOL ||
+						    side[i]->stype == VALUE_NULL)) {
 			report(p, ID_TYPE, side[i]->start, side[i]->len,
 			       "operator '%s' needs numbers or versions, not %s",
 			       op, a_type(side[i]->stype));
