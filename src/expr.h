@@ -46,6 +46,11 @@ struct expr_names {
 	/* Optional: a close valid name for "did you mean", or NULL; may
 	 * allocate the answer in a. */
 	const char *(*suggest)(void *userdata, const char *name, struct arena *a);
+	/* Optional: checks a fact function's argument at load time (an
+	 * unknown sysctl key, a malformed counter name). NULL when fine, else
+	 * the message, which may live in a ("unknown sysctl key 'x'"). */
+	const char *(*check_arg)(void *userdata, const char *function,
+				 const char *arg, struct arena *a);
 };
 
 /* "Did you mean": feed candidates, get the one closest to word by edit

@@ -598,6 +598,19 @@ static void check_binary(struct expr_parser *p, struct expr *e)
 	}
 }
 
+static void check_fact_arg(struct expr_parser *p, const struct expr *call,
+			   const struct expr *arg)
+{
+	const struct expr_names *n = p->names;
+	const char *msg;
+
+	if (!n || !n->check_arg)
+		return;
+	msg = n->check_arg(n->userdata, call->name, arg->literal.string, p->a);
+	if (msg)
+		report(p, ID_ARGUMENT, arg->start, arg->len, "%s", msg);
+}
+
 static void check_call(struct expr_parser *p, struct expr *e)
 {
 	unsigned min_args = 0, max_args = 0;
@@ -649,6 +662,8 @@ static void check_call(struct expr_parser *p, struct expr *e)
 			else if (!e->args[i]->literal.string[0])
 				report(p, ID_ARGUMENT, e->args[i]->start, e->args[i]->len,
 				       "argument of '%s' is empty", e->name);
+			else
+				check_fact_arg(p, e, e->args[i]);
 			/* Not the inside of a non-literal: one error is
 			 * enough there. */
 			if (is_string_literal(e->args[i]))

@@ -7,6 +7,8 @@
 #include "arena.h"
 #include "facts.h"
 #include "factenv.h"
+#include "kb.h"
+#include "procsys.h"
 #include "profile.h"
 
 #define THRESHOLD_PREFIX "thresholds."
@@ -165,12 +167,72 @@ static const char *factenv_suggest(void *userdata, const char *name,
 	return expr_closest_result(&c);
 }
 
+/* "TcpExt.TCPTimeWaitOverflow": group, dot, name; what facts_counter()
+ * accepts. */
+static bool counter_name_valid(const char *name)
+{
+	const char *dot = strchr(name, '.');
+
+	if (!dot || dot == name || !dot[1] || strlen(name) > 128)
+		return false;
+	for (const char *c = name; *c; c++) {
+		if (c == dot)
+			continue;
+		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
+		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
+			return false;
+	}
+	return true;
+}
+
+static const char *unknown_key(const char *key, struct arena *a)
+{
+	char hint[SYSCTL_KEY_MAX + 1];
+
+	if (kb_suggest_r(key, hint, sizeof(hint)) == 0)
+		return arena_printf(a, "unknown sysctl key '%s' (did you mean '%s'?)",
+				    key, hint);
+	return arena_printf(a, "unknown sysctl key '%s'", key);
+}
+
+/* The load-time half of facts_sysctl() and facts_boot(): a typo in a key
+ * would otherwise make the rule silently null (boot) or unknown forever
+ * (sysctl). */
+static const char *factenv_check_arg(void *userdata, const char *function,
+				     const char *arg, struct arena *a)
+{
+	char canon[SYSCTL_KEY_MAX + 1];
+
+	if (!strcmp(function, "counter") || !strcmp(function, "rate")) {
+		if (!counter_name_valid(arg))
+			return arena_printf(a, "invalid counter name '%s' (write GROUP.NAME, "
+					    "as in 'TcpExt.TCPTimeWaitOverflow')", arg);
+		return NULL;
+	}
+	if (sysctl_key_canonical(arg, canon, sizeof(canon)) < 0 ||
+	    !sysctl_key_is_safe(canon))
+		return arena_printf(a, "invalid sysctl key '%s'", arg);
+	if (!strcmp(function, "sysctl")) {
+		if (kb_lookup(canon))
+			return NULL;
+		if (kb_name_known(canon))
+			return arena_printf(a, "sysctl key '%s' is not in the knowledge base, "
+					    "so sysctl() cannot read it", canon);
+		return unknown_key(canon, a);
+	}
+	/* boot(), boot_source(): any real key may be set by a file. */
+	if (!kb_lookup(canon) && !kb_name_known(canon))
+		return unknown_key(canon, a);
+	return NULL;
+}
+
 struct expr_names factenv_names(const struct factenv *fe)
 {
 	return (struct expr_names){
 		.name_valid = factenv_name_valid,
 		.name_type = factenv_name_type,
 		.suggest = factenv_suggest,
+		.check_arg = factenv_check_arg,
 		.userdata = (void *)fe,
 	};
 }

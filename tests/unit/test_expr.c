@@ -840,10 +840,19 @@ static const char *typed_suggest(void *userdata, const char *name, struct arena 
 	return expr_closest_result(&c);
 }
 
+static const char *typed_check_arg(void *userdata, const char *function,
+				   const char *arg, struct arena *a)
+{
+	if (strncmp(arg, "bad", 3))
+		return NULL;
+	return arena_printf(a, "no such thing '%s' for %s()", arg, function);
+}
+
 static const struct expr_names typed_names = {
 	.name_valid = names_valid,
 	.name_type = typed_name_type,
 	.suggest = typed_suggest,
+	.check_arg = typed_check_arg,
 };
 
 static void test_typed_names(void **state)
@@ -877,6 +886,11 @@ static void test_typed_names(void **state)
 		  "1:1: unknown function 'sysclt' (did you mean 'sysctl'?) [0,6]" },
 		{ "frobnicate(1)", 1, 1, 0, "1:1: unknown function 'frobnicate' [0,10]" },
 		{ "qq > 1", 1, 1, 0, "1:1: unknown name 'qq' [0,2]" },
+		/* fact function arguments checked by the caller */
+		{ "sysctl('bad.key') == 1 && counter('ok') > 0 || rate(\"bad\") > 1", 2, 5, 0,
+		  "2:12: no such thing 'bad.key' for sysctl() [7,9]\n"
+		  "2:57: no such thing 'bad' for rate() [52,5]" },
+		{ "sysctl('')", 1, 1, 0, "1:8: argument of 'sysctl' is empty [7,2]" },
 	};
 	static const char *const valid[] = {
 		"kernel.version >= '4.12'", "b.t == 1", "s.ver < kernel.version",
