@@ -40,6 +40,12 @@ struct profile_head {
 void profile_schema_head(struct profile_acc *acc, const struct ytree_node *root,
 			 struct profile_head *ret);
 int profile_acc_merge(struct profile_acc *acc, const struct profile *parent);
+/* Lookups (NULL when absent) and insert-or-override, 0 or -ENOMEM. */
+struct profile_threshold *profile_acc_threshold(struct profile_acc *acc, const char *name);
+struct profile_rule *profile_acc_rule(struct profile_acc *acc, const char *id);
+int profile_acc_put_threshold(struct profile_acc *acc, const struct profile_threshold *t);
+int profile_acc_put_setting(struct profile_acc *acc, const struct profile_setting *s);
+int profile_acc_put_rule(struct profile_acc *acc, const struct profile_rule *r);
 void profile_schema_thresholds(struct profile_acc *acc, const struct ytree_node *n);
 void profile_schema_disable(struct profile_acc *acc, const struct ytree_node *n);
 void profile_schema_settings(struct profile_acc *acc, const struct ytree_node *n);
