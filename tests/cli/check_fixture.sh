@@ -1,20 +1,22 @@
 # twtune check against fixture roots: golden text and JSON, exit codes
 # (Nagios convention), formats, options and refusing an invalid profile.
 . "$TWTUNE_SRCDIR/tests/lib.sh"
+. "$TWTUNE_SRCDIR/tests/cli/check_lib.sh"
 
 P="$FIXTURES/profiles"
 R="$FIXTURES/roots"
 G="$FIXTURES/check"
+with_owners "$T/busy"
 unset NO_COLOR
 export TERM=dumb
 
 # A client exhausting its ports: critical, exit 2; golden text.
-run_tw 2 check -p "$P/fx-check.yaml" --root "$R/check-busy" --owners --top 3
+run_tw 2 check -p "$P/fx-check.yaml" --root "$T/busy" --owners --top 3
 assert_same "$G/busy.txt" "$T/out"
 assert_no_grep "$(printf '\033')" "$T/out"
 
 # The same as JSON: golden projection plus the schema-1 shape.
-run_tw 2 check -p "$P/fx-check.yaml" --root "$R/check-busy" --owners --top 3 --format json
+run_tw 2 check -p "$P/fx-check.yaml" --root "$T/busy" --owners --top 3 --format json
 assert_json "$T/out"
 if command -v python3 >/dev/null 2>&1; then
 	python3 "$TWTUNE_SRCDIR/tests/cli/check_json_project.py" "$T/out" >"$T/proj" ||
@@ -44,7 +46,7 @@ assert_grep "(more with 'twtune -v check')" "$T/out"
 # A healthy host: OK, exit 0, and no line wider than 80 columns anywhere.
 run_tw 0 check -p "$P/fx-base.yaml" --root "$R/check-healthy"
 assert_grep '^twtune: OK - no findings (profile fx-base, kernel 6.18.44-fixture)$' "$T/out"
-run_tw 2 check -p "$P/fx-check.yaml" --root "$R/check-busy" --owners
+run_tw 2 check -p "$P/fx-check.yaml" --root "$T/busy" --owners
 # The status line stays one line (Nagios shows the first line only).
 awk 'NR > 1 && length($0) > 80 { print; bad = 1 } END { exit bad }' "$T/out" ||
 	fail "check output wider than 80 columns"
@@ -88,7 +90,7 @@ assert_grep '^    0 connections opened per second$' "$T/out"
 assert_grep '^    evidence: rate("Tcp.ActiveOpens") = 0$' "$T/out"
 
 # A process name is the host's to choose: it cannot drive the terminal.
-cp -R "$R/check-busy" "$T/root"
+with_owners "$T/root"
 printf 'ev\033[31mil\n' >"$T/root/proc/4242/comm"
 run_tw 2 check -p "$P/fx-check.yaml" --root "$T/root" --owners
 assert_no_grep "$(printf '\033')" "$T/out"

@@ -2,8 +2,10 @@
 # collector (promtool when installed, else a strict reader), with the
 # findings, socket states and top destinations of the fixture.
 . "$TWTUNE_SRCDIR/tests/lib.sh"
+. "$TWTUNE_SRCDIR/tests/cli/check_lib.sh"
+with_owners "$T/busy"
 
-run_tw 2 check -p "$FIXTURES/profiles/fx-check.yaml" --root "$FIXTURES/roots/check-busy" \
+run_tw 2 check -p "$FIXTURES/profiles/fx-check.yaml" --root "$T/busy" \
 	--owners --top 1 --format prometheus
 if command -v promtool >/dev/null 2>&1; then
 	promtool check metrics <"$T/out" || fail "promtool rejects the metrics"
