@@ -8,10 +8,12 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "arena.h"
 #include "census.h"
@@ -323,6 +325,16 @@ static int collect_ports(int root_fd, struct facts *f, struct diag *diag)
 	return 0;
 }
 
+static bool proc_exists(int root_fd, const char *path)
+{
+	int fd = root_open(root_fd, path, O_PATH, 0);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
 static int owner_pid_cmp(const void *a, const void *b)
 {
 	const struct census_owner *x = a, *y = b;
@@ -395,6 +407,13 @@ static int collect_sockets(int root_fd, const struct facts_options *opt,
 
 	if (!opt->sockets) {
 		f->sockets_reason = "sockets were not counted (--no-sockets)";
+		return 0;
+	}
+	/* A snapshot without socket tables has no sockets to count, which
+	 * is not the same as having none. */
+	if (opt->force_proc && !proc_exists(root_fd, "proc/net/tcp") &&
+	    !proc_exists(root_fd, "proc/net/tcp6")) {
+		f->sockets_reason = "sockets could not be counted (/proc/net/tcp is missing)";
 		return 0;
 	}
 	r = census_collect(root_fd, &copt, &f->census);

@@ -587,6 +587,9 @@ int facts_rate(const struct facts *f, const char *name, struct value *ret)
 		return r;
 	if (!(f->sample_seconds > 0))
 		*ret = value_null("no --sample given");
+	else if (c->negative)
+		*ret = value_null(reason(f, "not a counter",
+			"'%s' is a limit, not a counter", name));
 	else if (isnan(c->rate))
 		*ret = value_null(reason(f, "no rate for this counter",
 			"counter '%s' went backwards or appeared during the sample (wrapped or reset)",
