@@ -84,6 +84,11 @@ const char *facts_container_detect(bool dockerenv, bool containerenv,
 	return "none";
 }
 
+static bool in_container(const struct facts_env_input *in)
+{
+	return in->container && strcmp(in->container, "none") != 0;
+}
+
 int facts_env_decide(const struct facts_env_input *in, struct arena *a,
 		     struct facts_env_result *ret)
 {
@@ -116,6 +121,9 @@ int facts_env_decide(const struct facts_env_input *in, struct arena *a,
 	if (in->conntrack_loaded)
 		ADD("conntrack loaded with %llu entries",
 		    (unsigned long long)in->conntrack_count);
+	if (in_container(in))
+		ADD("inside a container (%s) whose host may translate its traffic",
+		    in->container);
 #undef ADD
 
 	if (in->ip_forward > 0 || in->ipv6_forwarding > 0)
@@ -129,7 +137,7 @@ int facts_env_decide(const struct facts_env_input *in, struct arena *a,
 	if (in->nat_table == 1 || (in->bridge && fwd == 1))
 		ret->nat = 1;
 	else if (fwd == 0 && in->nat_table == 0 && in->ifaces_known &&
-		 !in->bridge)
+		 !in->bridge && !in_container(in))
 		ret->nat = 0;
 	else
 		ret->nat = -1;
@@ -278,6 +286,17 @@ int facts_env_collect(int root_fd, bool host_root, struct facts *f,
 	if (r < 0)
 		return r;
 
+	r = read_optional(root_fd, "proc/1/cgroup", a, &cgroup, &len);
+	if (r < 0)
+		return r;
+	f->env_container = facts_container_detect(exists(root_fd, ".dockerenv"),
+						  exists(root_fd, "run/.containerenv"),
+						  cgroup);
+	if (!f->env_container)
+		f->env_container_reason =
+			"container unknown (no /proc/1/cgroup and no /.dockerenv or /run/.containerenv)";
+	in.container = f->env_container;
+
 	r = facts_env_decide(&in, a, &res);
 	if (r < 0)
 		return r;
@@ -300,15 +319,6 @@ int facts_env_collect(int root_fd, bool host_root, struct facts *f,
 			return -ENOMEM;
 	}
 
-	r = read_optional(root_fd, "proc/1/cgroup", a, &cgroup, &len);
-	if (r < 0)
-		return r;
-	f->env_container = facts_container_detect(exists(root_fd, ".dockerenv"),
-						  exists(root_fd, "run/.containerenv"),
-						  cgroup);
-	if (!f->env_container)
-		f->env_container_reason =
-			"container unknown (no /proc/1/cgroup and no /.dockerenv or /run/.containerenv)";
 
 	if (host_root) {
 		char link[128];

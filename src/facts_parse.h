@@ -79,6 +79,9 @@ struct facts_env_input {
 	const char *bridge;	/* first container/VM bridge interface, or NULL */
 	bool conntrack_loaded;
 	uint64_t conntrack_count;
+	/* facts_container_detect(): inside a container the host may
+	 * translate our traffic, so local evidence cannot rule NAT out. */
+	const char *container;
 };
 
 struct facts_env_result {

@@ -114,7 +114,8 @@ static const struct env_case cases[] = {
 			{ "proc/1/cgroup", "12:memory:/kubepods/besteffort/pod1234/abcd\n" },
 		},
 		.nat = -1, .forwarding = 0, .container = "kubernetes",
-		.nat_text = "ip_forward=0",
+		.nat_text = "ip_forward=0; inside a container (kubernetes) "
+			    "whose host may translate its traffic",
 	},
 	{
 		.name = "plain host",
@@ -156,7 +157,27 @@ static const struct env_case cases[] = {
 		.nat = -1, .forwarding = 0, .container = "podman",
 		.nat_text = "ip_forward=0; no iptables nat table "
 			    "(proc/net/ip_tables_names); container bridge "
-			    "interface virbr0 present",
+			    "interface virbr0 present; inside a container "
+			    "(podman) whose host may translate its traffic",
+	},
+	{
+		/* This very host, seen from inside a docker container: the
+		 * container's netns has no NAT, the host in front of it may. */
+		.name = "inside a docker container",
+		.files = {
+			{ "proc/sys/net/ipv4/ip_forward", "0\n" },
+			{ "proc/sys/net/ipv6/conf/all/forwarding", "0\n" },
+			{ "proc/net/ip_tables_names", "" },
+			{ "sys/class/net/lo/ifindex", "1\n" },
+			{ "sys/class/net/eth0/ifindex", "2\n" },
+			{ ".dockerenv", "" },
+			{ "proc/1/cgroup", "0::/\n" },
+		},
+		.nat = -1, .forwarding = 0, .container = "docker",
+		.nat_text = "ip_forward=0; ipv6 forwarding=0; no iptables nat "
+			    "table (proc/net/ip_tables_names); no container "
+			    "bridge interface; inside a container (docker) "
+			    "whose host may translate its traffic",
 	},
 	{
 		.name = "lxc container",
@@ -164,6 +185,8 @@ static const struct env_case cases[] = {
 			{ "proc/1/cgroup", "0::/lxc.payload.web/init.scope\n" },
 		},
 		.nat = -1, .forwarding = -1, .container = "lxc",
+		.nat_text = "inside a container (lxc) whose host may "
+			    "translate its traffic",
 	},
 	{
 		.name = "docker container by cgroup",
@@ -171,6 +194,8 @@ static const struct env_case cases[] = {
 			{ "proc/1/cgroup", "4:pids:/docker/0123abcd\n" },
 		},
 		.nat = -1, .forwarding = -1, .container = "docker",
+		.nat_text = "inside a container (docker) whose host may "
+			    "translate its traffic",
 	},
 	{
 		.name = "unknown (empty snapshot)",
