@@ -369,33 +369,39 @@ static const struct fact_sysctl *sysctl_find(const struct facts *f,
 static const char *absent_reason(const struct facts *f,
 				 const struct kb_entry *e, int error)
 {
-	char kv[32], when[32];
+	char kv[32] = "", when[32];
 
 	if (error != -ENOENT)
 		return reason(f, "key could not be read", "'%s' could not be read: %s",
 			      e->key, strerror(-error));
+	if (f->kernel_known) {
+		kversion_format(f->kernel_version, false, kv, sizeof(kv));
+		switch (kb_presence_in(e, f->kernel_version)) {
+		case KB_REMOVED:
+			kversion_format(e->removed, true, when, sizeof(when));
+			return reason(f, "key does not exist on this kernel",
+				      "'%s' does not exist on kernel %s (removed in %s)",
+				      e->key, kv, when);
+		case KB_NOT_YET:
+			kversion_format(e->added, true, when, sizeof(when));
+			return reason(f, "key does not exist on this kernel",
+				      "'%s' does not exist on kernel %s (added in %s)",
+				      e->key, kv, when);
+		case KB_PRESENT:
+			break;
+		}
+	}
+	/* A snapshot simply may not hold every file. */
+	if (f->root && strcmp(f->root, "/") != 0)
+		return reason(f, "key does not exist on this kernel",
+			      "'%s' is not in %s/proc/sys", e->key, f->root);
 	if (!f->kernel_known)
 		return reason(f, "key does not exist on this kernel",
 			      "'%s' does not exist on this kernel", e->key);
-	kversion_format(f->kernel_version, false, kv, sizeof(kv));
-	switch (kb_presence_in(e, f->kernel_version)) {
-	case KB_REMOVED:
-		kversion_format(e->removed, true, when, sizeof(when));
-		return reason(f, "key does not exist on this kernel",
-			      "'%s' does not exist on kernel %s (removed in %s)",
-			      e->key, kv, when);
-	case KB_NOT_YET:
-		kversion_format(e->added, true, when, sizeof(when));
-		return reason(f, "key does not exist on this kernel",
-			      "'%s' does not exist on kernel %s (added in %s)",
-			      e->key, kv, when);
-	case KB_PRESENT:
-		break;
-	}
 	if (e->needs_module)
 		return reason(f, "key does not exist on this kernel",
-			      "'%s' does not exist on kernel %s (its module is not loaded)",
-			      e->key, kv);
+			      "'%s' does not exist (its module is not loaded)",
+			      e->key);
 	if (e->scope == KB_SCOPE_GLOBAL)
 		return reason(f, "key does not exist on this kernel",
 			      "'%s' does not exist here (a global key, absent inside a child network namespace)",
