@@ -178,18 +178,66 @@ static bool exists(int root_fd, const char *path)
 	return true;
 }
 
-/* The smallest (for stable output) bridge name under sys/class/net. */
+const char *facts_net_dev_bridge(const char *buf, size_t len, char *name,
+				 size_t name_size)
+{
+	const char *p = buf, *end = buf + len;
+	char cur[64];
+	bool found = false;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		const char *eol = nl ? nl : end, *colon, *s;
+		size_t n;
+
+		/* "  eth0: 1234 ..."; the two header lines have no ':'. */
+		colon = memchr(p, ':', (size_t)(eol - p));
+		for (s = p; s < eol && *s == ' '; s++)
+			;
+		n = colon && colon > s ? (size_t)(colon - s) : 0;
+		if (n > 0 && n < sizeof(cur) && n < name_size) {
+			memcpy(cur, s, n);
+			cur[n] = '\0';
+			if (facts_iface_is_bridge(cur) &&
+			    (!found || strcmp(cur, name) < 0)) {
+				memcpy(name, cur, n + 1);
+				found = true;
+			}
+		}
+		p = eol + 1;
+	}
+	return found ? name : NULL;
+}
+
+/* The smallest (for stable output) bridge name. /proc/net/dev lists the
+ * interfaces of the reader's network namespace (right after --netns);
+ * sysfs shows the namespace it was mounted in, so it is the fallback. */
 static int find_bridge(int root_fd, struct arena *a, bool *ret_known,
 		       const char **ret_bridge)
 {
 	const char *best = NULL;
 	struct dirent *de;
 	unsigned seen = 0;
+	char name[64];
+	size_t len;
+	char *buf;
 	DIR *d;
-	int fd;
+	int fd, r;
 
 	*ret_known = false;
 	*ret_bridge = NULL;
+	r = root_read_file(root_fd, "proc/net/dev", ENV_FILE_MAX * 16, a, &buf,
+			   &len);
+	if (r == -ENOMEM)
+		return r;
+	if (r == 0) {
+		best = facts_net_dev_bridge(buf, len, name, sizeof(name));
+		if (best && !(best = arena_strdup(a, best)))
+			return -ENOMEM;
+		*ret_known = true;
+		*ret_bridge = best;
+		return 0;
+	}
 	fd = root_open(root_fd, "sys/class/net", O_RDONLY | O_DIRECTORY, 0);
 	if (fd < 0)
 		return fd == -ENOMEM ? fd : 0;

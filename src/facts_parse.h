@@ -93,6 +93,10 @@ struct facts_env_result {
 
 /* Interface names of container, Kubernetes and VM bridges/overlays. */
 bool facts_iface_is_bridge(const char *name);
+/* The first (by name) bridge interface listed in a /proc/net/dev buffer,
+ * copied into name; NULL when there is none. */
+const char *facts_net_dev_bridge(const char *buf, size_t len, char *name,
+				 size_t name_size);
 /* 1 when the ip_tables_names buffer lists "nat", else 0. */
 int facts_ip_tables_has_nat(const char *buf, size_t len);
 /* "kubernetes", "docker", "podman", "lxc", "none"; NULL when cgroup is NULL

@@ -107,6 +107,45 @@ static const struct env_case cases[] = {
 			    "interface cni0 present",
 	},
 	{
+		/* After --netns: /proc/net/dev is the entered namespace's,
+		 * sysfs still the host's; the former wins. */
+		.name = "netns with a bridge only in proc/net/dev",
+		.files = {
+			{ "proc/sys/net/ipv4/ip_forward", "1\n" },
+			{ "proc/net/ip_tables_names", "filter\n" },
+			{ "proc/net/dev",
+			  "Inter-|   Receive                            |  Transmit\n"
+			  " face |bytes    packets errs drop fifo frame compressed multicast|bytes\n"
+			  "    lo:       0       0    0    0    0     0          0         0        0\n"
+			  "  eth0:  123456     100    0    0    0     0          0         0     2000\n"
+			  "cali12ab: 0       0    0    0    0     0          0         0        0\n"
+			  "  cni0:       0       0    0    0    0     0          0         0        0\n" },
+			{ "sys/class/net/eth0/ifindex", "2\n" },
+		},
+		.nat = 1, .forwarding = 1, .container = NULL,
+		.nat_text = "ip_forward=1; no iptables nat table "
+			    "(proc/net/ip_tables_names); container bridge "
+			    "interface cali12ab present",
+	},
+	{
+		/* ... and with no bridge in proc/net/dev, sysfs's docker0
+		 * (the host's) is not taken for this namespace's. */
+		.name = "netns without a bridge, host sysfs has one",
+		.files = {
+			{ "proc/sys/net/ipv4/ip_forward", "0\n" },
+			{ "proc/sys/net/ipv6/conf/all/forwarding", "0\n" },
+			{ "proc/net/ip_tables_names", "" },
+			{ "proc/net/dev",
+			  "Inter-|   Receive\n face |bytes\n    lo: 0 0\n  veth0: 0 0\n" },
+			{ "sys/class/net/docker0/ifindex", "3\n" },
+			{ "proc/1/cgroup", "0::/\n" },
+		},
+		.nat = 0, .forwarding = 0, .container = "none",
+		.nat_text = "ip_forward=0; ipv6 forwarding=0; no iptables nat "
+			    "table (proc/net/ip_tables_names); no container "
+			    "bridge interface",
+	},
+	{
 		.name = "kubernetes pod",
 		.files = {
 			{ "proc/sys/net/ipv4/ip_forward", "0\n" },
@@ -328,6 +367,22 @@ static void test_bridge_names(void **state)
 			fail_msg("'%s'", cases_[i].name);
 }
 
+static void test_net_dev(void **state)
+{
+	static const char dev[] =
+		"Inter-|   Receive\n face |bytes\n"
+		"  br-12: 0\n  br-1: 0\nvirbr0: 0\n  eth0: 0\n";
+	char name[16];
+
+	assert_string_equal(facts_net_dev_bridge(dev, sizeof(dev) - 1, name,
+						 sizeof(name)), "br-1");
+	assert_null(facts_net_dev_bridge("  eth0: 0\n  lo: 0\n", 19, name,
+					 sizeof(name)));
+	/* A name that does not fit is skipped, not cut. */
+	assert_null(facts_net_dev_bridge("br-0123456789ab: 0\n", 19, name, 8));
+	assert_null(facts_net_dev_bridge("", 0, name, sizeof(name)));
+}
+
 static void test_ip_tables_names(void **state)
 {
 	assert_int_equal(facts_ip_tables_has_nat("nat\n", 4), 1);
@@ -361,6 +416,7 @@ int main(void)
 		cmocka_unit_test(test_env_malformed_forwarding),
 		cmocka_unit_test(test_env_host_netns),
 		cmocka_unit_test(test_bridge_names),
+		cmocka_unit_test(test_net_dev),
 		cmocka_unit_test(test_ip_tables_names),
 		cmocka_unit_test(test_container_detect),
 	};
