@@ -23,7 +23,7 @@
 
 #define ENV_FILE_MAX (64 * 1024)
 #define ENV_IFACES_MAX 65536
-#define ENV_REASONS_MAX 8
+#define ENV_REASONS_MAX 10
 
 bool facts_iface_is_bridge(const char *name)
 {
@@ -89,6 +89,12 @@ static bool in_container(const struct facts_env_input *in)
 	return in->container && strcmp(in->container, "none") != 0;
 }
 
+/* NAT behind us cannot be seen from inside a container or a child netns. */
+static bool behind_host(const struct facts_env_input *in)
+{
+	return in_container(in) || in->child_netns;
+}
+
 int facts_env_decide(const struct facts_env_input *in, struct arena *a,
 		     struct facts_env_result *ret)
 {
@@ -124,6 +130,8 @@ int facts_env_decide(const struct facts_env_input *in, struct arena *a,
 	if (in_container(in))
 		ADD("inside a container (%s) whose host may translate its traffic",
 		    in->container);
+	if (in->child_netns)
+		ADD("network namespace is not PID 1's (a container or VM network the host may translate)");
 #undef ADD
 
 	if (in->ip_forward > 0 || in->ipv6_forwarding > 0)
@@ -137,7 +145,7 @@ int facts_env_decide(const struct facts_env_input *in, struct arena *a,
 	if (in->nat_table == 1 || (in->bridge && fwd == 1))
 		ret->nat = 1;
 	else if (fwd == 0 && in->nat_table == 0 && in->ifaces_known &&
-		 !in->bridge && !in_container(in))
+		 !in->bridge && !behind_host(in))
 		ret->nat = 0;
 	else
 		ret->nat = -1;
@@ -275,6 +283,25 @@ static int read_optional(int root_fd, const char *path, struct arena *a,
 	return 0;
 }
 
+/* "net:[4026531840]" from a ns symlink; *ret NULL with a reason if not. */
+static int read_netns(int root_fd, const char *path, struct arena *a,
+		      const char **ret, const char **ret_reason)
+{
+	char link[128];
+	ssize_t n = readlinkat(root_fd, path, link, sizeof(link) - 1);
+
+	*ret = NULL;
+	*ret_reason = NULL;
+	if (n > 0) {
+		link[n] = '\0';
+		*ret = arena_strdup(a, link);
+		return *ret ? 0 : -ENOMEM;
+	}
+	*ret_reason = arena_printf(a, "cannot read /%s: %s", path,
+				   strerror(n < 0 ? errno : EINVAL));
+	return *ret_reason ? 0 : -ENOMEM;
+}
+
 static const char *join(struct arena *a, const char **v, size_t n,
 			const char *sep)
 {
@@ -304,6 +331,7 @@ int facts_env_collect(int root_fd, bool host_root, struct facts *f,
 	};
 	struct facts_env_result res;
 	struct arena *a = &f->arena;
+	const char *pid1_netns, *ignore;
 	char *buf, *cgroup;
 	size_t len;
 	int r;
@@ -344,6 +372,18 @@ int facts_env_collect(int root_fd, bool host_root, struct facts *f,
 		f->env_container_reason =
 			"container unknown (no /proc/1/cgroup and no /.dockerenv or /run/.containerenv)";
 	in.container = f->env_container;
+	if (host_root) {
+		r = read_netns(root_fd, "proc/self/ns/net", a, &f->env_netns,
+			       &f->env_netns_reason);
+		if (r < 0)
+			return r;
+		if (f->env_netns &&
+		    read_netns(root_fd, "proc/1/ns/net", a, &pid1_netns, &ignore) == 0 &&
+		    pid1_netns && strcmp(pid1_netns, f->env_netns) != 0)
+			in.child_netns = true;
+	} else {
+		f->env_netns_reason = "network namespace is not read under --root";
+	}
 
 	r = facts_env_decide(&in, a, &res);
 	if (r < 0)
@@ -365,28 +405,6 @@ int facts_env_collect(int root_fd, bool host_root, struct facts *f,
 			"NAT could not be determined (no evidence readable)";
 		if (!f->env_nat_reason)
 			return -ENOMEM;
-	}
-
-
-	if (host_root) {
-		char link[128];
-		ssize_t n = readlinkat(root_fd, "proc/self/ns/net", link,
-				       sizeof(link) - 1);
-
-		if (n > 0) {
-			link[n] = '\0';
-			f->env_netns = arena_strdup(a, link);
-			if (!f->env_netns)
-				return -ENOMEM;
-		} else {
-			f->env_netns_reason = arena_printf(a,
-				"cannot read /proc/self/ns/net: %s",
-				strerror(n < 0 ? errno : EINVAL));
-			if (!f->env_netns_reason)
-				return -ENOMEM;
-		}
-	} else {
-		f->env_netns_reason = "network namespace is not read under --root";
 	}
 	return 0;
 }

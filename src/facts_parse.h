@@ -82,6 +82,9 @@ struct facts_env_input {
 	/* facts_container_detect(): inside a container the host may
 	 * translate our traffic, so local evidence cannot rule NAT out. */
 	const char *container;
+	/* The namespace inspected is not PID 1's (--netns into a container
+	 * or VM network): same reasoning as inside a container. */
+	bool child_netns;
 };
 
 struct facts_env_result {

@@ -344,6 +344,57 @@ static void test_env_host_netns(void **state)
 	arena_release(&f.arena);
 }
 
+static void link_(const char *root, const char *path, const char *target)
+{
+	char full[4096];
+
+	put(root, path, "");
+	snprintf(full, sizeof(full), "%s/%s", root, path);
+	assert_int_equal(unlink(full), 0);
+	assert_int_equal(symlink(target, full), 0);
+}
+
+/* --netns into a namespace that is not PID 1's: its own view shows no NAT,
+ * but whoever routes it may translate, so NAT is not ruled out. The tree
+ * stands in for /proc with ns links (host_root reads them). */
+static void test_env_child_netns(void **state)
+{
+	static const struct {
+		const char *pid1;
+		int nat;
+	} cases_[] = {
+		{ "net:[4026531840]", -1 },	/* child netns */
+		{ "net:[4026532999]", 0 },	/* PID 1's own */
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(cases_) / sizeof(cases_[0]); i++) {
+		char dir[] = "/tmp/twtune-facts-env.XXXXXX";
+		struct facts f = { 0 };
+		struct diag d;
+		int root_fd;
+
+		assert_non_null(mkdtemp(dir));
+		put(dir, "proc/sys/net/ipv4/ip_forward", "0\n");
+		put(dir, "proc/net/ip_tables_names", "");
+		put(dir, "proc/net/dev", "  lo: 0\n  eth0: 0\n");
+		put(dir, "proc/1/cgroup", "0::/\n");
+		link_(dir, "proc/self/ns/net", "net:[4026532999]");
+		link_(dir, "proc/1/ns/net", cases_[i].pid1);
+		arena_init(&f.arena);
+		diag_init(&d, &f.arena);
+		assert_int_equal(root_dir_open(dir, &root_fd), 0);
+		assert_int_equal(facts_env_collect(root_fd, true, &f, &d), 0);
+		close(root_fd);
+		assert_string_equal(f.env_netns, "net:[4026532999]");
+		assert_int_equal(f.env_nat, cases_[i].nat);
+		assert_int_equal(strstr(f.env_nat_text, "not PID 1's") != NULL,
+				 cases_[i].nat < 0);
+		arena_release(&f.arena);
+		rmtree(dir);
+	}
+}
+
 static void test_bridge_names(void **state)
 {
 	static const struct {
@@ -415,6 +466,7 @@ int main(void)
 		cmocka_unit_test(test_env_trees),
 		cmocka_unit_test(test_env_malformed_forwarding),
 		cmocka_unit_test(test_env_host_netns),
+		cmocka_unit_test(test_env_child_netns),
 		cmocka_unit_test(test_bridge_names),
 		cmocka_unit_test(test_net_dev),
 		cmocka_unit_test(test_ip_tables_names),
