@@ -139,7 +139,13 @@ int facts_describe(const char *name, enum value_type *ret_type,
  * and rate() accept (the profile loader can check arguments with it). */
 bool facts_counter_name_valid(const char *name);
 
-/* Function-style facts. key / counter names in any accepted spelling. */
+/* Function-style facts; strings and null reasons live until facts_free().
+ * facts_sysctl: typed by the knowledge entry (int/bool/enum -> number,
+ * pair/list/string -> string); -ENOENT for a key not in the knowledge base.
+ * facts_boot / facts_boot_source: any key ("path:line" for the source);
+ * -EINVAL for a key that is not a safe sysctl name. facts_counter /
+ * facts_rate: -EINVAL unless facts_counter_name_valid(); a counter this
+ * kernel does not have is null with a reason, not an error. */
 int facts_sysctl(const struct facts *f, const char *key, struct value *ret);
 int facts_boot(const struct facts *f, const char *key, struct value *ret);
 int facts_boot_source(const struct facts *f, const char *key, struct value *ret);
