@@ -420,8 +420,12 @@ static int collect_sockets(int root_fd, const struct facts_options *opt,
 	if (r == -ENOMEM)
 		return r;
 	if (r == -EBADMSG) {
-		diag_add(diag, DIAG_ERROR, "/proc/net/tcp", 0, 0, FACTS_DIAG_ID,
-			 NULL, "malformed socket table (/proc/net/tcp or tcp6)");
+		/* The census names the file and line it choked on. */
+		diag_add(diag, DIAG_ERROR,
+			 f->census.error_file[0] ? f->census.error_file : "/proc/net/tcp",
+			 f->census.error_line, 0, FACTS_DIAG_ID, NULL, "%s",
+			 f->census.error[0] ? f->census.error :
+			 "malformed socket table");
 		return r;
 	}
 	if (r < 0) {

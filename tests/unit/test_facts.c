@@ -321,12 +321,12 @@ static void test_legacy_host(void **state)
 static void test_malformed_root(void **state)
 {
 	const struct diag_entry *e;
-	bool netstat = false, sockstat = false;
+	bool netstat = false, sockstat = false, tcp = false;
 	struct ctx_ c;
 
 	assert_int_equal(collect(&c, "facts-bad", &root_opts), -EBADMSG);
 	assert_null(c.f);
-	assert_int_equal(diag_errors(&c.diag), 2);
+	assert_int_equal(diag_errors(&c.diag), 3);
 	for (e = c.diag.head; e; e = e->next) {
 		if (e->severity != DIAG_ERROR)
 			continue;
@@ -334,13 +334,16 @@ static void test_malformed_root(void **state)
 			netstat = true;
 			assert_int_equal(e->line, 2);
 			assert_non_null(strstr(e->message, "'TcpExt' has 3 names but 2 values"));
+		} else if (strcmp(e->file, "/proc/net/tcp") == 0) {
+			tcp = true;
+			assert_int_equal(e->line, 3);
 		} else if (strcmp(e->file, "/proc/net/sockstat") == 0) {
 			sockstat = true;
 			assert_int_equal(e->line, 1);
 			assert_non_null(strstr(e->message, "out of range"));
 		}
 	}
-	assert_true(netstat && sockstat);
+	assert_true(netstat && sockstat && tcp);
 	done(&c);
 }
 
