@@ -30,7 +30,41 @@ struct ctx_ {
 	struct arena arena;
 	struct diag diag;
 	struct facts *f;
+	char tmp[64];
 };
+
+/* The owners of facts-docker's CLOSE_WAIT sockets. They are symlinks in the
+ * tree, but `make dist` (tar -h) drops dangling symlinks, so each run works
+ * on a private copy and puts back any that are missing. */
+static const struct {
+	const char *path, *target;
+} owner_links[] = {
+	{ "facts-docker/proc/4242/fd/3", "socket:[3001]" },
+	{ "facts-docker/proc/4242/fd/4", "socket:[3002]" },
+	{ "facts-docker/proc/4242/fd/5", "socket:[3003]" },
+	{ "facts-docker/proc/4242/fd/6", "socket:[3005]" },
+	{ "facts-docker/proc/4243/fd/7", "socket:[3004]" },
+};
+
+static void copy_root(struct ctx_ *c, const char *name, char *path, size_t size)
+{
+	char cmd[1024], link[512];
+	size_t i;
+
+	snprintf(c->tmp, sizeof(c->tmp), "/tmp/twtune-facts.XXXXXX");
+	assert_non_null(mkdtemp(c->tmp));
+	snprintf(cmd, sizeof(cmd), "cp -R '%s/roots/%s' '%s/' && chmod -R u+w '%s'",
+		 FACTS_FIXTURES, name, c->tmp, c->tmp);
+	assert_int_equal(system(cmd), 0);
+	for (i = 0; i < sizeof(owner_links) / sizeof(owner_links[0]); i++) {
+		if (strncmp(owner_links[i].path, name, strlen(name)) != 0)
+			continue;
+		snprintf(link, sizeof(link), "%s/%s", c->tmp, owner_links[i].path);
+		if (symlink(owner_links[i].target, link) < 0 && errno != EEXIST)
+			fail_msg("symlink %s: %s", link, strerror(errno));
+	}
+	snprintf(path, size, "%s/%s", c->tmp, name);
+}
 
 static const struct facts_options root_opts = {
 	.sockets = true,
@@ -46,7 +80,7 @@ static int collect(struct ctx_ *c, const char *name,
 	char path[512];
 	int root_fd, r;
 
-	snprintf(path, sizeof(path), "%s/roots/%s", FACTS_FIXTURES, name);
+	copy_root(c, name, path, sizeof(path));
 	arena_init(&c->arena);
 	diag_init(&c->diag, &c->arena);
 	c->f = NULL;
@@ -58,8 +92,12 @@ static int collect(struct ctx_ *c, const char *name,
 
 static void done(struct ctx_ *c)
 {
+	char cmd[128];
+
 	facts_free(c->f);
 	arena_release(&c->arena);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", c->tmp);
+	assert_int_equal(system(cmd), 0);
 }
 
 /* Expected value of a named fact: a number, a string, a bool or null with
@@ -228,7 +266,7 @@ static void test_docker_host(void **state)
 		{ F_SYSCTL, "net.ipv4.tcp_keepalive_time", 0, { .kind = W_NULL,
 		  .str = "'net.ipv4.tcp_keepalive_time' is not in " } },
 		{ F_SYSCTL, "net.netfilter.nf_conntrack_tcp_timeout_time_wait", 0,
-		  { .kind = W_NULL, .str = "/roots/facts-docker/proc/sys" } },
+		  { .kind = W_NULL, .str = "/facts-docker/proc/sys" } },
 		{ F_SYSCTL, "net.ipv4.tcp_tw_resuse", -ENOENT },
 		{ F_SYSCTL, "kernel.hostname", -ENOENT },
 		{ F_BOOT, "net.ipv4.tcp_tw_reuse", 0, { .kind = W_NUM, .num = 1 } },
