@@ -360,9 +360,11 @@ static int derive_closewait(struct facts *f)
 		return 0;
 	}
 	if (!c->owners_resolved) {
-		f->cw_reason = arena_printf(&f->arena,
-			"CLOSE_WAIT owners were not looked up (fewer than %d sockets; use --owners)",
-			FACTS_OWNERS_THRESHOLD);
+		f->cw_reason = c->states[CENSUS_CLOSE_WAIT] < FACTS_OWNERS_THRESHOLD ?
+			arena_printf(&f->arena,
+				"CLOSE_WAIT owners were not looked up (fewer than %d sockets; use --owners)",
+				FACTS_OWNERS_THRESHOLD) :
+			"CLOSE_WAIT owners could not be looked up";
 		return f->cw_reason ? 0 : -ENOMEM;
 	}
 	v = arena_calloc(&f->arena, c->n_cw_by_owner ? c->n_cw_by_owner : 1,
