@@ -262,7 +262,9 @@ static int drift_finding(struct rules_run *run, struct drift *d, const char *id,
 	if (!d->n) {
 		fd->severity = SEVERITY_UNKNOWN;
 		fd->reason = d->unknown;
-		fd->summary = arena_printf(run->a, "cannot check %s: %s", what, d->unknown);
+		fd->advice = NULL;	/* nothing differs that we know of */
+		fd->summary = arena_printf(run->a, "cannot compare the live values with %s",
+					   what);
 	} else {
 		fd->severity = SEVERITY_WARNING;
 		fd->summary = arena_printf(run->a, "%zu %s %s: %s", d->n,

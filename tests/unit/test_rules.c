@@ -326,6 +326,7 @@ static void test_desired_unknown(void **state)
 	struct fixture *fx = *state;
 	struct facts *f = collect(fx, "check-healthy");
 	struct desired_setting *d = NULL;
+	struct findings fs;
 	struct profile *p;
 	struct diag diag;
 	size_t n = 0;
@@ -337,6 +338,15 @@ static void test_desired_unknown(void **state)
 	assert_int_equal(profile_desired(p, f, &fx->a, &diag, &d, &n), -EDOM);
 	assert_int_equal(diag_errors(&diag), 1);
 	assert_non_null(strstr(diag.head->message, "cannot decide whether to set"));
+
+	/* check says so too: the drift check is unknown, not silently ok */
+	assert_int_equal(rules_evaluate(p, f, &fx->a, &fs), 0);
+	assert_int_equal(fs.n, 1);
+	assert_string_equal(fs.items[0].id, "drift-setting");
+	assert_int_equal(fs.items[0].severity, SEVERITY_UNKNOWN);
+	assert_non_null(strstr(fs.items[0].reason, "conntrack.count"));
+	assert_null(fs.items[0].advice);
+	assert_int_equal(fs.status, SEVERITY_UNKNOWN);
 }
 
 int main(void)
