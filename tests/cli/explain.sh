@@ -56,12 +56,13 @@ assert_grep '^  live:     7$' "$T/out"
 
 # Unknown keys: exit 3, a suggestion when one is close, nothing on stdout.
 run_tw 3 explain net.ipv4.tcp_tw_resuse --root "$R"
-echo "error: unknown key 'net.ipv4.tcp_tw_resuse' (did you mean 'net.ipv4.tcp_tw_reuse'?)" >"$T/want"
-assert_same "$T/want" "$T/err"
+# (grep -x, not diff: stderr may also carry valgrind's notes under check-valgrind)
+grep -qx "error: unknown key 'net.ipv4.tcp_tw_resuse' (did you mean 'net.ipv4.tcp_tw_reuse'?)" "$T/err" ||
+	fail "no suggestion for tcp_tw_resuse"
+[ "$(grep -c '^error:' "$T/err")" = 1 ] || fail "more than one error line"
 [ ! -s "$T/out" ] || fail "stdout not empty for an unknown key"
 run_tw 3 explain foo.bar.baz --root "$R"
-echo "error: unknown key 'foo.bar.baz'" >"$T/want"
-assert_same "$T/want" "$T/err"
+grep -qx "error: unknown key 'foo.bar.baz'" "$T/err" || fail "nonsense key must get no suggestion"
 run_tw 3 explain 'net.ipv4/../../etc/passwd' --root "$R"
 assert_grep "unknown key" "$T/err"
 
