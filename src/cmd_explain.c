@@ -290,7 +290,7 @@ static void print_json(const struct explain *x)
 	json_finish(&j);
 }
 
-static int explain_collect(struct explain *x, int root_fd, struct ctx *ctx)
+static void explain_collect(struct explain *x, int root_fd, struct ctx *ctx)
 {
 	struct sysctld_result *res = NULL;
 	struct diag diag;
@@ -315,7 +315,6 @@ static int explain_collect(struct explain *x, int root_fd, struct ctx *ctx)
 		x->boot_ok = true;
 		x->boot = sysctld_lookup(res, x->key);
 	}
-	return 0;
 }
 
 int cmd_explain(int argc, char **argv, struct ctx *ctx)
