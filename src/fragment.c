@@ -83,6 +83,33 @@ static int entry_cmp(const void *x, const void *y)
 	return strcmp(a->key, b->key);
 }
 
+/* At boot systemd-sysctl writes in file order from kernel defaults
+ * (ip_unprivileged_port_start 1024). Sorted, the port range comes first;
+ * a range starting below 1024 needs the lower start written before it. */
+static void order_for_boot(struct fragment_entry *e, size_t n)
+{
+	size_t i, range = n, unpriv = n;
+	struct fragment_entry tmp;
+	long long low;
+	char *end;
+
+	for (i = 0; i < n; i++) {
+		if (strcmp(e[i].key, "net.ipv4.ip_local_port_range") == 0)
+			range = i;
+		else if (strcmp(e[i].key, "net.ipv4.ip_unprivileged_port_start") == 0)
+			unpriv = i;
+	}
+	if (range == n || unpriv == n || unpriv < range)
+		return;
+	errno = 0;
+	low = strtoll(e[range].value, &end, 0);
+	if (errno || end == e[range].value || low >= 1024)
+		return;
+	tmp = e[unpriv];
+	memmove(&e[range + 1], &e[range], (unpriv - range) * sizeof(*e));
+	e[range] = tmp;
+}
+
 int fragment_render(const char *profile, const char *sha256,
 		    unsigned generation, const struct fragment_entry *entries,
 		    size_t n, struct arena *a, char **ret, size_t *ret_len)
@@ -103,6 +130,7 @@ int fragment_render(const char *profile, const char *sha256,
 	if (n)
 		memcpy(sorted, entries, n * sizeof(*sorted));
 	qsort(sorted, n, sizeof(*sorted), entry_cmp);
+	order_for_boot(sorted, n);
 	cap = 512 + strlen(name) + strlen(sum);
 	for (i = 0; i < n; i++) {
 		if (strchr(sorted[i].value, '\n') || strchr(sorted[i].key, '\n'))

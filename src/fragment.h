@@ -31,7 +31,9 @@ bool fragment_name_valid(const char *name);
 bool fragment_path_valid(const char *path);
 
 /* Header naming twtune, the profile, its sha256 and the generation, then
- * "key = value" lines sorted by key. entries need not be sorted. */
+ * "key = value" lines sorted by key (entries need not be sorted), except
+ * that ip_unprivileged_port_start goes before an ip_local_port_range
+ * starting below 1024 so that the boot-time writes succeed. */
 int fragment_render(const char *profile, const char *sha256,
 		    unsigned generation, const struct fragment_entry *entries,
 		    size_t n, struct arena *a, char **ret, size_t *ret_len);
