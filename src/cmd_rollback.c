@@ -34,7 +34,21 @@ struct rollback_opts {
 	unsigned to;
 	bool dry_run;
 	bool json;
+	unsigned lock_timeout_ms;
 };
+
+static int parse_seconds(const char *s, unsigned *ret_ms)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || !*s || *end || s[0] == '-' || v > 3600)
+		return -EINVAL;
+	*ret_ms = (unsigned)v * 1000;
+	return 0;
+}
 
 static int parse_opts(int argc, char **argv, struct rollback_opts *o)
 {
@@ -44,6 +58,7 @@ static int parse_opts(int argc, char **argv, struct rollback_opts *o)
 		{ "format", required_argument, NULL, 'f' },
 		{ "root", required_argument, NULL, 'r' },
 		{ "netns", required_argument, NULL, 'N' },
+		{ "lock-timeout", required_argument, NULL, 'W' },
 		{ NULL, 0, NULL, 0 },
 	};
 	unsigned long v;
@@ -78,6 +93,13 @@ static int parse_opts(int argc, char **argv, struct rollback_opts *o)
 			break;
 		case 'N':
 			o->netns = optarg;
+			break;
+		case 'W':
+			if (parse_seconds(optarg, &o->lock_timeout_ms) < 0) {
+				out_error("invalid --lock-timeout '%s' (expected 0 to 3600 seconds)",
+					  optarg);
+				return -EINVAL;
+			}
 			break;
 		default:
 			return -EINVAL;
@@ -132,6 +154,7 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 	size_t i;
 	int r, root_fd = -1, status = TW_EXIT_UNKNOWN;
 
+	o.lock_timeout_ms = LOCK_TIMEOUT_MS_DEFAULT;
 	if (parse_opts(argc, argv, &o) < 0)
 		return TW_EXIT_UNKNOWN;
 	r = ctx_open_target(o.root, o.netns, &root_fd, &what);
@@ -142,7 +165,7 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 	}
 	rep.dry_run = o.dry_run;
 	diag_init(&diag, a);
-	r = state_open(root_fd, state_dir, !o.dry_run, LOCK_TIMEOUT_MS_DEFAULT, a, &diag, &st);
+	r = state_open(root_fd, state_dir, !o.dry_run, o.lock_timeout_ms, a, &diag, &st);
 	if (r == -EAGAIN) {
 		out_error("another twtune apply or rollback is running (lock '%s' held)",
 			  report_path(a, o.root, arena_printf(a, "%s/lock", state_dir)));

@@ -58,6 +58,7 @@ static void print_diff(FILE *f, const char *diff, bool color)
 
 void report_apply_text(FILE *f, const struct apply_report *r, bool color)
 {
+	bool rollback = strcmp(r->command, "rollback") == 0;
 	size_t i, width = 0, unchanged = 0;
 
 	if (r->profile)
@@ -114,18 +115,23 @@ void report_apply_text(FILE *f, const struct apply_report *r, bool color)
 		return;
 	}
 	if (r->dry_run) {
-		fprintf(f, "dry run: %s%s, nothing written\n",
-			r->changed ? "would write " : "no changes",
-			r->changed ? r->fragment : "");
+		if (!r->changed)
+			fprintf(f, "dry run: no changes, nothing written\n");
+		else if (r->diff && *r->diff)
+			fprintf(f, "dry run: would %s %s, nothing written\n",
+				rollback ? "restore" : "write", r->fragment);
+		else
+			fprintf(f, "dry run: would change live values only, nothing written\n");
 		return;
 	}
 	if (!r->changed) {
-		fprintf(f, "no changes: %s and live values already as wanted\n", r->fragment);
+		fprintf(f, "no changes: %s and live values already as %s\n", r->fragment,
+			rollback ? "they were" : "wanted");
 		return;
 	}
-	fprintf(f, "%s generation %u: %s%s\n",
-		strcmp(r->command, "rollback") == 0 ? "rolled back as" : "applied as",
-		r->generation, r->diff && *r->diff ? "wrote " : "fragment unchanged ",
+	fprintf(f, "%s generation %u: %s %s\n",
+		rollback ? "rolled back as" : "applied as", r->generation,
+		!(r->diff && *r->diff) ? "unchanged" : rollback ? "restored" : "wrote",
 		r->fragment);
 }
 
