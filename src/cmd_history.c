@@ -59,7 +59,8 @@ int cmd_history(int argc, char **argv, struct ctx *ctx)
 		return TW_EXIT_UNKNOWN;
 	}
 	diag_init(&diag, &ctx->arena);
-	r = state_open(root_fd, state_dir, false, 0, &ctx->arena, &diag, &st);
+	r = state_open(root_fd, state_dir, report_path(&ctx->arena, root, state_dir), false, 0,
+		       &ctx->arena, &diag, &st);
 	close(root_fd);
 	if (r < 0) {
 		out_error("cannot read state directory '%s': %s",

@@ -165,7 +165,8 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 	}
 	rep.dry_run = o.dry_run;
 	diag_init(&diag, a);
-	r = state_open(root_fd, state_dir, !o.dry_run, o.lock_timeout_ms, a, &diag, &st);
+	r = state_open(root_fd, state_dir, report_path(a, o.root, state_dir), !o.dry_run,
+		       o.lock_timeout_ms, a, &diag, &st);
 	if (r == -EAGAIN) {
 		out_error("another twtune apply or rollback is running (lock '%s' held)",
 			  report_path(a, o.root, arena_printf(a, "%s/lock", state_dir)));
@@ -183,6 +184,11 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 		goto out;
 	}
 	if (!o.to) {
+		const struct journal *u = journal_find_unfinished(st.gens, st.n_gens);
+
+		if (u)
+			out_note("generation %u was interrupted (%s); completing its restore",
+				 u->generation, journal_status_name(u->status));
 		r = rollback_pick(st.gens, st.n_gens, &o.to);
 		if (r == -ENOENT) {
 			rep.fragment = report_path(a, o.root, ctx->config.fragment);

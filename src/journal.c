@@ -394,15 +394,21 @@ int journal_parse(const char *buf, size_t len, const char *file,
 
 	if (len > JOURNAL_MAX_SIZE)
 		return jp_error(&jp, "journal larger than %d bytes", JOURNAL_MAX_SIZE);
-	if (!jp_next(&jp, &l, &llen) || llen != strlen(JOURNAL_MAGIC) ||
+	if (!jp_next(&jp, &l, &llen))
+		return jp_error(&jp, "truncated: not even a first line");
+	if (llen != strlen(JOURNAL_MAGIC) ||
 	    memcmp(l, JOURNAL_MAGIC, llen) != 0)
 		return jp_error(&jp, "not a twtune journal (expected '" JOURNAL_MAGIC "')");
-	if (!jp_next(&jp, &l, &llen) || !(rest = jp_tag(l, llen, "generation", &rlen)))
+	if (!jp_next(&jp, &l, &llen))
+		return jp_error(&jp, "truncated: expected 'generation'");
+	if (!(rest = jp_tag(l, llen, "generation", &rlen)))
 		return jp_error(&jp, "expected 'generation'");
 	if ((r = jp_number(&jp, rest, rlen, JOURNAL_MAX_GENERATIONS, &v)) < 0)
 		return r;
 	j.generation = (unsigned)v;
-	if (!jp_next(&jp, &l, &llen) || !(rest = jp_tag(l, llen, "op", &rlen)))
+	if (!jp_next(&jp, &l, &llen))
+		return jp_error(&jp, "truncated: expected 'op'");
+	if (!(rest = jp_tag(l, llen, "op", &rlen)))
 		return jp_error(&jp, "expected 'op'");
 	if (rlen == 5 && memcmp(rest, "apply", 5) == 0)
 		j.op = JOURNAL_APPLY;
@@ -410,7 +416,9 @@ int journal_parse(const char *buf, size_t len, const char *file,
 		j.op = JOURNAL_ROLLBACK;
 	else
 		return jp_error(&jp, "unknown op");
-	if (!jp_next(&jp, &l, &llen) || !(rest = jp_tag(l, llen, "time", &rlen)))
+	if (!jp_next(&jp, &l, &llen))
+		return jp_error(&jp, "truncated: expected 'time'");
+	if (!(rest = jp_tag(l, llen, "time", &rlen)))
 		return jp_error(&jp, "expected 'time'");
 	if ((r = jp_number(&jp, rest, rlen, 1LL << 40, &j.time)) < 0)
 		return r;

@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -31,6 +32,28 @@ static void put_value(FILE *f, const char *v)
 	}
 	for (; *v; v++)
 		fputc(*v == '\t' ? ' ' : ((unsigned char)*v < 0x20 ? '?' : *v), f);
+}
+
+/* Kernel values separate vector elements with a tab; JSON shows one
+ * space, like the fragment and the profile. */
+static void json_kv_value(struct json *j, const char *key, const char *v)
+{
+	char *c, *p;
+
+	if (!v || !strchr(v, '\t')) {
+		json_kv_string(j, key, v);
+		return;
+	}
+	c = strdup(v);
+	if (!c) {
+		json_kv_string(j, key, v);
+		return;
+	}
+	for (p = c; *p; p++)
+		if (*p == '\t')
+			*p = ' ';
+	json_kv_string(j, key, c);
+	free(c);
 }
 
 static void print_diff(FILE *f, const char *diff, bool color)
@@ -167,8 +190,8 @@ void report_apply_json(FILE *f, const struct apply_report *r)
 	for (i = 0; i < r->n_live; i++) {
 		json_object_begin(&j);
 		json_kv_string(&j, "key", r->live[i].key);
-		json_kv_string(&j, "before", r->live[i].before);
-		json_kv_string(&j, "after", r->live[i].after);
+		json_kv_value(&j, "before", r->live[i].before);
+		json_kv_value(&j, "after", r->live[i].after);
 		json_kv_bool(&j, "changed", r->live[i].changed);
 		json_object_end(&j);
 	}
@@ -180,7 +203,7 @@ void report_apply_json(FILE *f, const struct apply_report *r)
 		json_kv_string(&j, "key", r->shadowed[i].key);
 		json_kv_string(&j, "file", r->shadowed[i].file);
 		json_kv_uint(&j, "line", r->shadowed[i].line);
-		json_kv_string(&j, "value", r->shadowed[i].value);
+		json_kv_value(&j, "value", r->shadowed[i].value);
 		json_object_end(&j);
 	}
 	json_array_end(&j);
@@ -325,8 +348,8 @@ void report_history_json(FILE *f, const struct journal *js, size_t n,
 		for (k = 0; k < g->n_keys; k++) {
 			json_object_begin(&j);
 			json_kv_string(&j, "key", g->keys[k].key);
-			json_kv_string(&j, "before", g->keys[k].old_value);
-			json_kv_string(&j, "after", g->keys[k].new_value);
+			json_kv_value(&j, "before", g->keys[k].old_value);
+			json_kv_value(&j, "after", g->keys[k].new_value);
 			json_object_end(&j);
 		}
 		json_array_end(&j);

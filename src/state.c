@@ -8,8 +8,8 @@
 #include "lock.h"
 #include "state.h"
 
-int state_open(int root_fd, const char *state_dir, bool lock,
-	       unsigned timeout_ms, struct arena *a, struct diag *diag,
+int state_open(int root_fd, const char *state_dir, const char *shown,
+	       bool lock, unsigned timeout_ms, struct arena *a, struct diag *diag,
 	       struct apply_state *ret)
 {
 	struct apply_state s = { .state_fd = -1, .lock_fd = -1 };
@@ -29,7 +29,7 @@ int state_open(int root_fd, const char *state_dir, bool lock,
 			goto fail;
 	}
 	/* Listed after locking: what a concurrent run committed is seen. */
-	r = journal_list(s.state_fd, state_dir, a, diag, &s.gens, &s.n_gens,
+	r = journal_list(s.state_fd, shown ? shown : state_dir, a, diag, &s.gens, &s.n_gens,
 			 &s.max_generation);
 	if (r < 0)
 		goto fail;

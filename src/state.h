@@ -26,9 +26,10 @@ struct apply_state {
 /* lock: create the directory (0700) and take STATE/lock, waiting up to
  * timeout_ms; -EAGAIN when it stays held. Without lock a missing state
  * directory is an empty history. Corrupt journals are reported to diag
- * and counted, not fatal here. */
-int state_open(int root_fd, const char *state_dir, bool lock,
-	       unsigned timeout_ms, struct arena *a, struct diag *diag,
+ * and counted, not fatal here, under the name shown (the state directory
+ * as the user sees it, with the --root prefix). */
+int state_open(int root_fd, const char *state_dir, const char *shown,
+	       bool lock, unsigned timeout_ms, struct arena *a, struct diag *diag,
 	       struct apply_state *ret);
 /* Releases the lock and closes; accepts a closed state (fds -1). */
 void state_close(struct apply_state *s);
