@@ -104,4 +104,24 @@ snapshot "$T/s"
 assert_same "$T/s5" "$T/s"
 run_tw 3 rollback --to 99
 assert_grep "no generation 99" "$T/err"
+
+# --netns: the named namespace changes, this one does not; rollback needs
+# the same --netns.
+command -v ip >/dev/null 2>&1 || exit 0
+ip netns add twtune-test || exit 99
+rm -rf $STATE/generations $FRAG
+snapshot "$T/s6"
+before=$(ip netns exec twtune-test cat /proc/sys/net/ipv4/tcp_fin_timeout)
+run_tw 0 apply -p "$T/other.yaml" --netns twtune-test
+[ "$(ip netns exec twtune-test cat /proc/sys/net/ipv4/tcp_fin_timeout)" = 45 ] ||
+	fail "--netns value not set in the namespace"
+[ "$(cat /proc/sys/net/ipv4/tcp_fin_timeout)" = 50 ] || fail "--netns changed this namespace"
+run_tw 3 rollback
+assert_grep "applied in network namespace 'twtune-test'" "$T/err"
+run_tw 0 rollback --netns twtune-test
+[ "$(ip netns exec twtune-test cat /proc/sys/net/ipv4/tcp_fin_timeout)" = "$before" ] ||
+	fail "--netns rollback"
+snapshot "$T/s"
+assert_same "$T/s6" "$T/s"
+ip netns delete twtune-test
 exit 0
