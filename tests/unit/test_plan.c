@@ -275,6 +275,68 @@ static void test_build_cross_key(void **state)
 	arena_release(&a);
 }
 
+static void test_shadowed(void **state)
+{
+	static const struct {
+		const char *file, *content;
+		bool shadowed;
+		unsigned line;
+		const char *value;
+	} cases[] = {
+		{ "usr/lib/sysctl.d/99-late.conf", "# c\n\nnet.ipv4.tcp_fin_timeout = 20\n", true, 3, "20" },
+		{ "etc/sysctl.d/10-early.conf", "net.ipv4.tcp_fin_timeout = 20\n", false, 0, NULL },
+		{ "run/sysctl.d/95-x.conf", "net/ipv4/tcp_fin_timeout=21\n", true, 1, "21" },
+		{ "etc/sysctl.d/99-ex.conf", "-net.ipv4.tcp_fin_timeout\n", true, 1, NULL },
+		{ "etc/sysctl.d/99-glob.conf", "net.ipv4.tcp_fin_*= 5\n", false, 0, NULL },
+		{ "run/sysctl.d/90-twtune.conf", "net.ipv4.tcp_fin_timeout = 22\n", false, 0, NULL },
+		{ "etc/sysctl.d/90-twtune.conf", "net.ipv4.tcp_fin_timeout = 30\n", false, 0, NULL },
+	};
+	const struct plan_setting in[] = { { "net.ipv4.tcp_fin_timeout", "30" } };
+	struct plan_options o = {
+		.profile = "p", .profile_sha256 = "s",
+		.fragment_path = "/etc/sysctl.d/90-twtune.conf", .live = true,
+		.next_generation = 1,
+	};
+	struct plan_item *items;
+	struct apply_plan p;
+	struct arena a;
+	struct diag d;
+	char path[512];
+	size_t n, i;
+
+	arena_init(&a);
+	diag_init(&d, &a);
+	write_file("proc/sys/net/ipv4/tcp_fin_timeout", "60\n");
+	assert_int_equal(plan_validate(in, 1, &a, &d, &items, &n), 0);
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		write_file(cases[i].file, cases[i].content);
+		assert_int_equal(plan_build(root_fd, &o, items, n, &a, &d, &p), 0);
+		assert_int_equal(plan_shadowed(root_fd, &o, &p, &a), 0);
+		if (p.n_shadowed != (cases[i].shadowed ? 1 : 0))
+			fail_msg("case %zu (%s): %zu shadowed", i, cases[i].file, p.n_shadowed);
+		if (cases[i].shadowed) {
+			assert_string_equal(p.shadowed[0].key, "net.ipv4.tcp_fin_timeout");
+			snprintf(path, sizeof(path), "/%s", cases[i].file);
+			assert_string_equal(p.shadowed[0].file, path);
+			assert_int_equal(p.shadowed[0].line, cases[i].line);
+			if (cases[i].value)
+				assert_string_equal(p.shadowed[0].value, cases[i].value);
+			else
+				assert_null(p.shadowed[0].value);
+		}
+		snprintf(path, sizeof(path), "%s/%s", root_dir, cases[i].file);
+		unlink(path);
+	}
+	/* A same-named file in /etc masks the later one. */
+	write_file("usr/lib/sysctl.d/99-late.conf", "net.ipv4.tcp_fin_timeout = 20\n");
+	snprintf(path, sizeof(path), "%s/etc/sysctl.d/99-late.conf", root_dir);
+	assert_int_equal(symlink("/dev/null", path), 0);
+	assert_int_equal(plan_build(root_fd, &o, items, n, &a, &d, &p), 0);
+	assert_int_equal(plan_shadowed(root_fd, &o, &p, &a), 0);
+	assert_int_equal(p.n_shadowed, 0);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -282,6 +344,7 @@ int main(void)
 		cmocka_unit_test(test_validate_refused),
 		cmocka_unit_test_setup_teardown(test_build, setup_root, teardown_root),
 		cmocka_unit_test_setup_teardown(test_build_cross_key, setup_root, teardown_root),
+		cmocka_unit_test_setup_teardown(test_shadowed, setup_root, teardown_root),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
