@@ -109,6 +109,11 @@ int journal_list(int state_fd, const char *state_dir, struct arena *a,
  * generation exists. */
 int journal_create(int state_fd, const struct journal *j, struct arena *a);
 
+/* The line journal_set_status appends. */
+int journal_status_line(enum journal_status s, int fail_errno,
+			const char *fail_key, struct arena *a, char **ret,
+			size_t *ret_len);
+
 /* Appends a status line and fsyncs. For JOURNAL_FAILED* give the positive
  * errno and the key (or fragment path) that failed. */
 int journal_set_status(int state_fd, unsigned generation,
