@@ -67,6 +67,18 @@ mkdir "$R/etc/sysctl.d.real"
 run_tw 0 apply -p "$T/tree.yaml" --root "$R"
 [ -f "$R/etc/sysctl.d.real/90-twtune.conf" ] || fail "fragment not written inside the root"
 
+# --no-live: only the fragment; rollback takes only the fragment back.
+rm -rf "$R/var/lib/twtune" "$R/etc/sysctl.d.real/90-twtune.conf"
+echo 60 >"$R/proc/sys/net/ipv4/tcp_fin_timeout"
+run_tw 0 apply -p "$T/tree.yaml" --root "$R" --no-live --format json
+assert_grep '"live_skipped": true' "$T/out"
+[ "$(cat "$R/proc/sys/net/ipv4/tcp_fin_timeout")" = 60 ] || fail "--no-live wrote a live value"
+assert_grep '^net.ipv4.tcp_fin_timeout = 30$' "$R/etc/sysctl.d.real/90-twtune.conf"
+run_tw 0 apply -p "$T/tree.yaml" --root "$R" --no-live
+assert_grep '^no changes' "$T/out"
+run_tw 0 rollback --root "$R"
+[ ! -e "$R/etc/sysctl.d.real/90-twtune.conf" ] || fail "--no-live fragment not rolled back"
+
 # Usage errors.
 run_tw 3 apply --root "$R"
 assert_grep 'no profile given' "$T/err"
