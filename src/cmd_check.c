@@ -17,6 +17,7 @@
 #include "diag.h"
 #include "facts.h"
 #include "findings.h"
+#include "journal.h"
 #include "out.h"
 #include "profile.h"
 #include "report_check.h"
@@ -77,6 +78,7 @@ int cmd_check(int argc, char **argv, struct ctx *ctx)
 	enum check_format format = CHECK_TEXT;
 	const char *profile_name = ctx->config.default_profile;
 	const char *root = NULL, *netns = NULL, *what = NULL;
+	unsigned unfinished = 0;
 	struct check_report report = { .top = 5, .width = 80 };
 	struct profile *profile = NULL;
 	struct facts *facts = NULL;
@@ -157,6 +159,11 @@ int cmd_check(int argc, char **argv, struct ctx *ctx)
 		return TW_EXIT_UNKNOWN;
 	}
 	diag_init(&diag, &ctx->arena);
+	/* A crashed apply leaves the host between two states: say so first. */
+	if (journal_unfinished(root_fd, ctx->config.state_dir, &ctx->arena, &diag,
+			       &unfinished) > 0)
+		out_warning("generation %u of 'twtune apply' did not finish; run "
+			    "'twtune rollback' to restore the state before it", unfinished);
 	r = facts_collect(root_fd, root ? root : "/", &fopt, &diag, &facts);
 	close(root_fd);
 	if (r < 0) {
@@ -194,6 +201,8 @@ int cmd_check(int argc, char **argv, struct ctx *ctx)
 		break;
 	}
 	status = check_exit_status(findings.status);
+	if (unfinished && status == TW_EXIT_OK)
+		status = TW_EXIT_WARNING;
 	facts_free(facts);
 	return status;
 }

@@ -38,10 +38,12 @@ static const struct command commands[] = {
 	{ "apply", cmd_apply, CMD_WRITES,
 	  "apply a profile's settings (fragment + live values), all or nothing",
 	  "twtune apply -p PROFILE [--dry-run] [--no-live] [--fragment NAME]\n"
-	  "             [--allow-shadowed] [--format text|json] [--root DIR] [--netns NAME]" },
+	  "             [--allow-shadowed] [--lock-timeout SECONDS] [--format text|json]\n"
+	  "             [--root DIR] [--netns NAME]" },
 	{ "rollback", cmd_rollback, CMD_WRITES,
 	  "restore the state before the newest (or a given) generation",
-	  "twtune rollback [--to GENERATION] [--dry-run] [--format text|json] [--root DIR]" },
+	  "twtune rollback [--to GENERATION] [--dry-run] [--lock-timeout SECONDS]\n"
+	  "                [--format text|json] [--root DIR] [--netns NAME]" },
 	{ "history", cmd_history, 0,
 	  "list applied generations",
 	  "twtune history [--format text|json] [--root DIR]" },

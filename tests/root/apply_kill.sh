@@ -78,6 +78,10 @@ while [ $n -le $((total + 1)) ]; do
 		assert_grep 'UNFINISHED' "$T/hist"
 		run_tw 3 apply -p "$T/web.yaml"
 		assert_grep 'generation 1 is unfinished' "$T/err"
+		# check tells the operator too, and never exits 0 over it
+		"$TWTUNE" check --no-sockets -p "$T/web.yaml" >"$T/cout" 2>"$T/cerr"
+		[ $? != 0 ] || fail "step $n: check exited 0 over an unfinished apply"
+		assert_grep "generation 1 of 'twtune apply' did not finish" "$T/cerr"
 	elif [ -e $STATE/generations/1.journal ]; then
 		# killed after the committed line was written: all new
 		[ $hrc = 0 ] || { cat "$T/hist" "$T/herr"; fail "step $n: history exit $hrc"; }
