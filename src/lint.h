@@ -44,6 +44,9 @@ struct lint_options {
 	const struct profile *profile;
 };
 
+/* Unknown keys that get a did-you-mean: each one scans every known name. */
+#define LINT_MAX_SUGGEST 100
+
 /* Environment read once per run from root_fd. */
 struct lint_env {
 	const struct lint_options *o;

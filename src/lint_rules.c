@@ -39,7 +39,6 @@
  * ehash/2 on a host with 128 Ki buckets (a few GiB of RAM). */
 #define TW_BUCKETS_FALLBACK 65536
 #define FIN_TIMEOUT_DEFAULT 60
-#define LINT_MAX_SUGGEST 100
 
 const struct lint_rule lint_rules[] = {
 	{ "not-assignment", DIAG_ERROR, "line is neither a comment, an assignment nor a '-key' exclusion (systemd-sysctl exits 1)" },
