@@ -258,6 +258,7 @@ int cmd_lint(int argc, char **argv, struct ctx *ctx)
 		return TW_EXIT_UNKNOWN;
 	}
 	o.root_prefix = root;
+	o.root_given = root != NULL;
 	diag_init(&diag, &ctx->arena);
 	run.diag = &diag;
 	lint_env_init(&run.env, &o, &ctx->arena, &diag);

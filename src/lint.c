@@ -11,11 +11,28 @@
 #include <string.h>
 
 #include "arena.h"
+#include "census.h"
 #include "diag.h"
 #include "lint.h"
 #include "lint_int.h"
 #include "procsys.h"
 #include "sysctld.h"
+
+static void read_listening(struct lint_env *env)
+{
+	struct census_options opt = { .force_proc = env->o->root_given };
+	struct census c;
+	size_t i;
+
+	census_init(&c);
+	if (census_collect(env->o->root_fd, &opt, &c) == 0) {
+		for (i = 0; i < c.n_listen_ports; i++)
+			env->listening[c.listen_ports[i] / 8] |=
+				(uint8_t)(1u << (c.listen_ports[i] % 8));
+		env->listening_known = true;
+	}
+	census_release(&c);
+}
 
 void lint_env_init(struct lint_env *env, struct lint_options *o,
 		   struct arena *a, struct diag *diag)
@@ -45,7 +62,7 @@ void lint_env_init(struct lint_env *env, struct lint_options *o,
 			env->tw_buckets_default_known = true;
 		}
 	}
-	env->listening_known = lint_read_listening(o->root_fd, a, env->listening) == 0;
+	read_listening(env);
 }
 
 int lint_sysctl_buffer(struct lint_env *env, const char *buf, size_t len,
