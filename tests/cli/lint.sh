@@ -114,3 +114,27 @@ ln -s ../sysctl.conf tree/etc/sysctl.d/99-sysctl.conf
 "$TWTUNE" lint --root tree >"$T/out"
 assert_no_grep 'tree/etc/sysctl.conf:' "$T/out"
 assert_grep '^tree/run/sysctl.d/.hidden.conf: info: hidden file: ignored by systemd-sysctl' "$T/out"
+
+# -p: effective values that break the profile's settings (a setting with
+# a 'when' condition is not judged); a broken -p profile cannot run (3)
+rm -f tree/etc/sysctl.conf tree/etc/sysctl.d/99-sysctl.conf
+cp "$FIXTURES/sysctld/profiles/lint-fx.yaml" "$FIXTURES/sysctld/profiles/bad.yaml" "$T/"
+chmod 644 "$T/lint-fx.yaml" "$T/bad.yaml"
+run_tw 2 lint --root tree -p "$T/lint-fx.yaml"
+assert_grep "^tree/etc/sysctl.d/10-net.conf:3:27: warning: 'net.ipv4.tcp_timestamps' = '0' breaks profile 'lint-fx', which wants '1' (.*lint-fx.yaml:6) \[profile-conflict\]" "$T/out"
+assert_grep "^tree/usr/lib/sysctl.d/50-vendor.conf:2:31: warning: 'net.ipv4.tcp_max_tw_buckets' = '5000' breaks profile 'lint-fx', which wants at least '262144'" "$T/out"
+assert_no_grep "tcp_syn_retries' = .* breaks" "$T/out"
+assert_no_grep "tcp_keepalive_time' = .* breaks" "$T/out"
+run_tw 3 lint --root tree -p "$T/bad.yaml"
+assert_grep "bad.yaml:5:3: error: unknown key 'net.ipv4.tcp_tw_resuse'" "$T/err"
+run_tw 3 lint --root tree -p no-such-profile
+
+# profiles among the PATHs are validated by the profile loader
+mkdir -p "$T/repo2"
+cp "$T/bad.yaml" "$T/lint-fx.yaml" "$T/repo2/"
+cp "$T/info.conf" "$T/repo2/x.conf"
+run_tw 2 lint --root tree repo2
+assert_grep "^repo2/bad.yaml:5:3: error: unknown key 'net.ipv4.tcp_tw_resuse'" "$T/out"
+assert_grep '^repo2/x.conf:1:1: info:' "$T/out"
+assert_no_grep 'lint-fx.yaml' "$T/out"
+run_tw 0 lint --root tree "$T/lint-fx.yaml"
