@@ -7,15 +7,36 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "arena.h"
+#include "census.h"
 #include "diag.h"
 #include "lint.h"
 #include "lint_int.h"
 #include "procsys.h"
+#include "rootfs.h"
 #include "sysctld.h"
+
+static void read_listening(struct lint_env *env)
+{
+	struct census_options opt = { .force_proc = env->o->root_given };
+	struct census c;
+	size_t i;
+
+	census_init(&c);
+	if (census_collect(env->o->root_fd, &opt, &c) == 0) {
+		for (i = 0; i < c.n_listen_ports; i++)
+			env->listening[c.listen_ports[i] / 8] |=
+				(uint8_t)(1u << (c.listen_ports[i] % 8));
+		env->listening_known = true;
+	}
+	census_release(&c);
+}
 
 void lint_env_init(struct lint_env *env, struct lint_options *o,
 		   struct arena *a, struct diag *diag)
@@ -45,7 +66,7 @@ void lint_env_init(struct lint_env *env, struct lint_options *o,
 			env->tw_buckets_default_known = true;
 		}
 	}
-	env->listening_known = lint_read_listening(o->root_fd, a, env->listening) == 0;
+	read_listening(env);
 }
 
 int lint_sysctl_buffer(struct lint_env *env, const char *buf, size_t len,
@@ -118,6 +139,60 @@ static int prefix_paths(struct lint_env *env, struct diag_entry *from)
 	return 0;
 }
 
+static bool same_file(int root_fd, const char *a, const char *b)
+{
+	struct stat sa, sb;
+	int fa, fb;
+	bool same = false;
+
+	fa = root_open(root_fd, a, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+	fb = root_open(root_fd, b, O_RDONLY | O_NOCTTY | O_NONBLOCK, 0);
+	if (fa >= 0 && fb >= 0 && fstat(fa, &sa) == 0 && fstat(fb, &sb) == 0)
+		same = sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+	if (fa >= 0)
+		close(fa);
+	if (fb >= 0)
+		close(fb);
+	return same;
+}
+
+/* Files procps 'sysctl --system' applies and systemd-sysctl does not
+ * (SYSCTL.md D1, D2): hidden files and an unlinked /etc/sysctl.conf. */
+static int check_procps_only(struct lint_env *env, const struct sysctld_result *sd)
+{
+	struct sysctld_result *ps;
+	const struct sysctld_file *f;
+	size_t i, j;
+	bool linked;
+	int r;
+
+	r = sysctld_resolve(env->o->root_fd, SYSCTLD_PROCPS, env->a, NULL, &ps);
+	if (r < 0)
+		return r;
+	for (i = 0; i < ps->n_files; i++) {
+		f = &ps->files[i];
+		if (f->masked || f->unreadable || !f->n_lines)
+			continue;
+		if (strcmp(f->path, "/etc/sysctl.conf") == 0) {
+			linked = false;
+			for (j = 0; j < sd->n_files && !linked; j++)
+				linked = !sd->files[j].masked &&
+					 same_file(env->o->root_fd, sd->files[j].path, f->path);
+			if (!linked)
+				diag_add(env->diag, DIAG_WARNING, f->path, 0, 0,
+					 "procps-only-file", NULL, "%s",
+					 "systemd-sysctl does not read /etc/sysctl.conf (link it "
+					 "as /etc/sysctl.d/99-sysctl.conf); only procps "
+					 "'sysctl --system' applies it, last");
+		} else if (f->name[0] == '.') {
+			diag_add(env->diag, DIAG_INFO, f->path, 0, 0, "procps-only-file", NULL,
+				 "%s", "hidden file: ignored by systemd-sysctl, applied by "
+				 "procps 'sysctl --system'");
+		}
+	}
+	return 0;
+}
+
 int lint_tree(struct lint_env *env)
 {
 	struct diag_entry **mark = env->diag->tail;
@@ -137,5 +212,8 @@ int lint_tree(struct lint_env *env)
 	}
 	lint_check_duplicates(env, res);
 	lint_check_effective(env, res, true);
+	r = check_procps_only(env, res);
+	if (r < 0)
+		return r;
 	return prefix_paths(env, *mark);
 }

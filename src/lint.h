@@ -35,6 +35,7 @@ struct lint_options {
 	 * unless kernel_known), live values for keys no file sets, the
 	 * kernel default of tcp_max_tw_buckets, listening ports. */
 	int root_fd;
+	bool root_given;	/* --root: sockets from root/proc/net, no netlink */
 	struct kversion kernel;
 	bool kernel_known;
 	/* Shown before tree paths ("image" -> "image/etc/sysctl.d/x.conf");
@@ -43,6 +44,9 @@ struct lint_options {
 	/* -p: effective values must not break its settings. May be NULL. */
 	const struct profile *profile;
 };
+
+/* Unknown keys that get a did-you-mean: each one scans every known name. */
+#define LINT_MAX_SUGGEST 100
 
 /* Environment read once per run from root_fd. */
 struct lint_env {
@@ -57,7 +61,8 @@ struct lint_env {
 };
 
 /* Fills env from o->root_fd (kernel version when not given, ehash size,
- * listening ports). Never fails: unknown facts stay unknown. */
+ * listening ports from the census: root/proc/net/tcp{,6} under --root,
+ * the live sockets otherwise). Never fails: unknown facts stay unknown. */
 void lint_env_init(struct lint_env *env, struct lint_options *o,
 		   struct arena *a, struct diag *diag);
 
@@ -68,9 +73,5 @@ int lint_sysctl_buffer(struct lint_env *env, const char *buf, size_t len,
 /* Lints the boot-time tree under o->root_fd, including keys overridden
  * by later files and files hidden by same-named ones. */
 int lint_tree(struct lint_env *env);
-
-/* Listening TCP ports from root/proc/net/tcp and tcp6 into a bitmap.
- * -ENOENT when neither file exists. */
-int lint_read_listening(int root_fd, struct arena *a, uint8_t *bitmap);
 
 #endif

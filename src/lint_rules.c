@@ -39,7 +39,6 @@
  * ehash/2 on a host with 128 Ki buckets (a few GiB of RAM). */
 #define TW_BUCKETS_FALLBACK 65536
 #define FIN_TIMEOUT_DEFAULT 60
-#define LINT_MAX_SUGGEST 100
 
 const struct lint_rule lint_rules[] = {
 	{ "not-assignment", DIAG_ERROR, "line is neither a comment, an assignment nor a '-key' exclusion (systemd-sysctl exits 1)" },
@@ -68,6 +67,7 @@ const struct lint_rule lint_rules[] = {
 	{ "port-range-listening", DIAG_WARNING, "listening ports inside ip_local_port_range and not reserved" },
 	{ "duplicate-key", DIAG_WARNING, "key set twice in one file" },
 	{ "overridden", DIAG_WARNING, "assignment overridden by a later file (info for vendor directories)" },
+	{ "procps-only-file", DIAG_WARNING, "file only procps 'sysctl --system' applies: an unlinked /etc/sysctl.conf (warning) or a hidden file (info)" },
 	{ "shadowed-file", DIAG_INFO, "file not read because a same-named file in a higher directory wins" },
 	{ "profile-conflict", DIAG_WARNING, "effective value breaks a setting of the profile given with -p" },
 };

@@ -27,7 +27,7 @@ assert len(ids) == len(set(ids)) and "tw-recycle" in ids
 for r in drv["rules"]:
     assert r["shortDescription"]["text"]
     assert r["defaultConfiguration"]["level"] in ("error", "warning", "note")
-assert len(run["results"]) == 12
+assert len(run["results"]) == 13
 for res in run["results"]:
     assert res["ruleId"] in ids and ids[res["ruleIndex"]] == res["ruleId"]
     assert res["level"] in ("error", "warning", "note") and res["message"]["text"]
@@ -56,7 +56,7 @@ fi
 
 # GitHub annotations: one workflow command per finding, escaped
 run_tw 2 lint --root tree --format github
-[ "$(wc -l <"$T/out")" -eq 12 ] || fail "expected 12 annotations"
+[ "$(wc -l <"$T/out")" -eq 13 ] || fail "expected 13 annotations"
 assert_grep '^::error file=tree/etc/sysctl.d/10-net.conf,line=4,col=32,title=port-range-privileged::low end 800' "$T/out"
 assert_grep '^::notice file=tree/usr/lib/sysctl.d/60-masked.conf,title=shadowed-file::' "$T/out"
 grep -v '^::\(error\|warning\|notice\) file=[^,:]*\(,line=[0-9]*\)\?\(,col=[0-9]*\)\?,title=[a-z0-9-]*::' "$T/out" &&
@@ -104,3 +104,37 @@ assert_grep "invalid --format 'xml'" "$T/err"
 run_tw 3 lint --fail-on never
 run_tw 3 lint --kernel banana
 assert_grep "invalid --kernel 'banana'" "$T/err"
+
+# /etc/sysctl.conf that systemd never reads: a warning, gone once linked
+printf 'net.ipv4.tcp_syn_retries = 3\n' >tree/etc/sysctl.conf
+run_tw 2 lint --root tree --kernel 6.1 --format json
+assert_grep '"id": "procps-only-file"' "$T/out"
+assert_grep '"file": "tree/etc/sysctl.conf"' "$T/out"
+ln -s ../sysctl.conf tree/etc/sysctl.d/99-sysctl.conf
+"$TWTUNE" lint --root tree >"$T/out"
+assert_no_grep 'tree/etc/sysctl.conf:' "$T/out"
+assert_grep '^tree/run/sysctl.d/.hidden.conf: info: hidden file: ignored by systemd-sysctl' "$T/out"
+
+# -p: effective values that break the profile's settings (a setting with
+# a 'when' condition is not judged); a broken -p profile cannot run (3)
+rm -f tree/etc/sysctl.conf tree/etc/sysctl.d/99-sysctl.conf
+cp "$FIXTURES/sysctld/profiles/lint-fx.yaml" "$FIXTURES/sysctld/profiles/bad.yaml" "$T/"
+chmod 644 "$T/lint-fx.yaml" "$T/bad.yaml"
+run_tw 2 lint --root tree -p "$T/lint-fx.yaml"
+assert_grep "^tree/etc/sysctl.d/10-net.conf:3:27: warning: 'net.ipv4.tcp_timestamps' = '0' breaks profile 'lint-fx', which wants '1' (.*lint-fx.yaml:6) \[profile-conflict\]" "$T/out"
+assert_grep "^tree/usr/lib/sysctl.d/50-vendor.conf:2:31: warning: 'net.ipv4.tcp_max_tw_buckets' = '5000' breaks profile 'lint-fx', which wants at least '262144'" "$T/out"
+assert_no_grep "tcp_syn_retries' = .* breaks" "$T/out"
+assert_no_grep "tcp_keepalive_time' = .* breaks" "$T/out"
+run_tw 3 lint --root tree -p "$T/bad.yaml"
+assert_grep "bad.yaml:5:3: error: unknown key 'net.ipv4.tcp_tw_resuse'" "$T/err"
+run_tw 3 lint --root tree -p no-such-profile
+
+# profiles among the PATHs are validated by the profile loader
+mkdir -p "$T/repo2"
+cp "$T/bad.yaml" "$T/lint-fx.yaml" "$T/repo2/"
+cp "$T/info.conf" "$T/repo2/x.conf"
+run_tw 2 lint --root tree repo2
+assert_grep "^repo2/bad.yaml:5:3: error: unknown key 'net.ipv4.tcp_tw_resuse'" "$T/out"
+assert_grep '^repo2/x.conf:1:1: info:' "$T/out"
+assert_no_grep 'lint-fx.yaml' "$T/out"
+run_tw 0 lint --root tree "$T/lint-fx.yaml"

@@ -34,6 +34,6 @@ for g in "$FIXTURES"/lint-golden/*.txt; do
 	id=$(basename "$g" .txt)
 	set -- "$id"-*.conf
 	[ -f "$1" ] || fail "no corpus file for $g"
-	"$TWTUNE" lint --root "$T/root" --kernel 6.1 "$1" >"$T/out" 2>&1
+	"$TWTUNE" lint --root "$T/root" --kernel 6.1 "$1" >"$T/out" 2>"$T/err"
 	assert_same "$g" "$T/out"
 done

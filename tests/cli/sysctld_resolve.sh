@@ -52,3 +52,22 @@ run_tw 3 resolve --format yaml
 assert_grep "invalid --format 'yaml'" "$T/err"
 run_tw 3 resolve extra
 assert_grep "unexpected argument 'extra'" "$T/err"
+
+# hostile trees: a FIFO must not block, a directory named *.conf is not
+# read, links cannot leave the root (absolute or with ..), and hidden
+# and non-.conf names are skipped
+mkdir -p "$T/h/etc/sysctl.d" "$T/h/usr/lib/sysctl.d" "$T/h/etc/sysctl.d/40-dir.conf"
+mkfifo "$T/h/etc/sysctl.d/30-fifo.conf"
+echo 'net.ipv4.tcp_fin_timeout = 1' >"$T/outside.conf"
+ln -s "$T/outside.conf" "$T/h/etc/sysctl.d/50-abs.conf"
+ln -s ../../../../../../../../../../"$T/outside.conf" "$T/h/etc/sysctl.d/60-dotdot.conf"
+echo 'net.ipv4.tcp_syn_retries = 3' >"$T/h/usr/lib/sysctl.d/70-ok.conf"
+ln -s ../../usr/lib/sysctl.d/70-ok.conf "$T/h/etc/sysctl.d/80-rel.conf"
+run_tw 0 -v resolve --root "$T/h"
+assert_grep '^/etc/sysctl.d/30-fifo.conf: error: not a regular file \[unreadable\]' "$T/err"
+assert_grep '^/etc/sysctl.d/40-dir.conf: error: not a regular file \[unreadable\]' "$T/err"
+assert_grep '^/etc/sysctl.d/50-abs.conf: info: file does not resolve' "$T/err"
+assert_grep '^/etc/sysctl.d/60-dotdot.conf: info: file does not resolve' "$T/err"
+assert_no_grep 'tcp_fin_timeout' "$T/out"
+assert_grep '^net.ipv4.tcp_syn_retries = 3  # /usr/lib/sysctl.d/70-ok.conf:1$' "$T/out"
+assert_grep '^#   repeated at /etc/sysctl.d/80-rel.conf:1 ' "$T/out"
