@@ -32,13 +32,15 @@ struct fact_def {
 };
 
 #define AT(T, f, off) ((const T *)((const char *)(f) + (off)))
+/* A const char * member: AT(const char *, ...) would repeat the const. */
+#define AT_STR(f, off) (*(const char *const *)((const char *)(f) + (off)))
 #define NO_REASON ((size_t)-1)
 
 static const char *reason_at(const struct facts *f, const struct fact_def *d,
 			     const char *fallback)
 {
 	const char *r = d->reason == NO_REASON ? NULL :
-			*AT(const char *, f, d->reason);
+			AT_STR(f, d->reason);
 
 	return r ? r : fallback;
 }
@@ -181,7 +183,7 @@ static int get_env_forwarding(const struct facts *f, const struct fact_def *d,
 static int get_string(const struct facts *f, const struct fact_def *d,
 		      struct value *ret)
 {
-	const char *s = *AT(const char *, f, d->arg);
+	const char *s = AT_STR(f, d->arg);
 
 	*ret = s ? value_string(s) : value_null(reason_at(f, d, "not available"));
 	return 0;

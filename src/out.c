@@ -7,7 +7,8 @@
 #include "diag.h"
 #include "out.h"
 
-static void out_v(const char *prefix, const char *fmt, va_list ap)
+static void __attribute__((format(printf, 2, 0)))
+out_v(const char *prefix, const char *fmt, va_list ap)
 {
 	fflush(stdout);
 	fputs(prefix, stderr);

@@ -13,9 +13,6 @@
 #include "out.h"
 #include "report_lint.h"
 
-/* Where SARIF viewers link the tool name; AC_INIT's URL when set. */
-#define TWTUNE_FALLBACK_URL "https://github.com/twtune/twtune"
-
 int lint_format_parse(const char *s, enum lint_format *ret)
 {
 	static const char *const names[] = {
@@ -135,8 +132,9 @@ static void report_sarif(FILE *f, const struct diag *d)
 	json_object_begin(&j);
 	json_kv_string(&j, "name", "twtune");
 	json_kv_string(&j, "version", PACKAGE_VERSION);
-	json_kv_string(&j, "informationUri",
-		       *PACKAGE_URL ? PACKAGE_URL : TWTUNE_FALLBACK_URL);
+	/* Optional in SARIF: only a real home page, never a guessed one. */
+	if (*PACKAGE_URL)
+		json_kv_string(&j, "informationUri", PACKAGE_URL);
 	json_key(&j, "rules");
 	json_array_begin(&j);
 	for (i = 0; i < lint_n_rules; i++) {

@@ -21,7 +21,7 @@ d = json.load(open(sys.argv[1]))
 assert d["version"] == "2.1.0" and "sarif-2.1.0" in d["$schema"]
 run = d["runs"][0]
 drv = run["tool"]["driver"]
-assert drv["name"] == "twtune" and drv["version"] and drv["informationUri"].startswith("https://")
+assert drv["name"] == "twtune" and drv["version"] and drv.get("informationUri", "https://").startswith("https://")
 ids = [r["id"] for r in drv["rules"]]
 assert len(ids) == len(set(ids)) and "tw-recycle" in ids
 for r in drv["rules"]:
