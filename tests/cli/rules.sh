@@ -1,0 +1,158 @@
+# Every rule of the shipped profiles fires on its evidence and stays quiet
+# without it. For each tests/fixtures/rules/<rule-id>[.<variant>]/, mkroot
+# builds a host from the healthy base plus the fires/ overlay and another
+# plus the quiet/ overlay, and `twtune check --root` runs on both with the
+# profile named in the dir's expect file:
+#   profile NAME          profile to check with (default: default)
+#   ID SEVERITY           a finding that must be on the fires root
+#   !ID                   a finding that must not be on the fires root
+#   quiet ID SEVERITY     a finding that must be on the quiet root
+#   quiet-status STATUS   overall status expected on the quiet root
+# The rule <rule-id> itself must be absent on the quiet root, no finding
+# may be unknown, and the exit status must match the reported status.
+# Then the healthy base must be ok with no findings under every profile
+# meant for a default host, and every rule id a shipped profile defines
+# must have a fixture directory.
+. "$TWTUNE_SRCDIR/tests/lib.sh"
+
+command -v python3 >/dev/null 2>&1 || skip "needs python3 for the JSON checks"
+MKROOT="$FIXTURES/mkroot"
+RULES="$FIXTURES/rules"
+PROFILES="$TWTUNE_SRCDIR/profiles"
+
+# check_root ROOT PROFILE OUT: JSON in OUT, stderr in OUT.err, exit in OUT.rc
+check_root() {
+	"$TWTUNE" --color never check --root "$1" -p "$2" --format json \
+		>"$3" 2>"$3.err"
+	echo $? >"$3.rc"
+}
+
+# Asserts what one rule directory expects; prints one line per problem.
+cat >"$T/verify.py" <<'EOF'
+import json, sys
+
+EXIT = {"ok": 0, "info": 0, "warning": 1, "critical": 2, "unknown": 3}
+problems = []
+
+def load(path, what):
+    rc = int(open(path + ".rc").read())
+    err = open(path + ".err").read().strip()
+    try:
+        doc = json.load(open(path))
+    except ValueError as e:
+        problems.append("%s: not JSON (exit %d): %s %s" % (what, rc, e, err[:400]))
+        return None
+    if doc.get("schema") != 1:
+        problems.append("%s: schema is %r" % (what, doc.get("schema")))
+    status = doc.get("status")
+    if EXIT.get(status) != rc:
+        problems.append("%s: status %r but exit %d" % (what, status, rc))
+    for f in doc.get("findings", []):
+        if f.get("severity") == "unknown":
+            problems.append("%s: finding %s is unknown: %s" %
+                            (what, f.get("id"), f.get("reason") or f.get("summary")))
+    return doc
+
+def findings(doc):
+    return {f["id"]: f["severity"] for f in doc.get("findings", [])}
+
+def describe(doc):
+    return ", ".join("%s=%s" % kv for kv in sorted(findings(doc).items())) or "none"
+
+name, rule, expect, fires_path, quiet_path = sys.argv[1:6]
+fires = load(fires_path, name + "/fires")
+quiet = load(quiet_path, name + "/quiet")
+for line in open(expect):
+    w = line.split("#", 1)[0].split()
+    if not w or w[0] == "profile":
+        continue
+    if w[0] == "quiet-status":
+        if quiet and quiet.get("status") != w[1]:
+            problems.append("%s/quiet: status %r, expected %s (findings: %s)" %
+                            (name, quiet.get("status"), w[1], describe(quiet)))
+    elif w[0] == "quiet":
+        if quiet and findings(quiet).get(w[1]) != w[2]:
+            problems.append("%s/quiet: expected %s %s, got %s" %
+                            (name, w[1], w[2], describe(quiet)))
+    elif w[0].startswith("!"):
+        if fires and w[0][1:] in findings(fires):
+            problems.append("%s/fires: %s must not fire (findings: %s)" %
+                            (name, w[0][1:], describe(fires)))
+    elif len(w) == 2:
+        if fires and findings(fires).get(w[0]) != w[1]:
+            problems.append("%s/fires: expected %s %s, got %s" %
+                            (name, w[0], w[1], describe(fires)))
+    else:
+        problems.append("%s: bad expect line %r" % (name, line))
+if quiet and rule in findings(quiet):
+    f = [f for f in quiet["findings"] if f["id"] == rule][0]
+    problems.append("%s/quiet: %s fired: %s" % (name, rule, f.get("summary")))
+for p in problems:
+    print(p)
+EOF
+
+failed=0
+n=0
+for dir in "$RULES"/*/; do
+	dir=${dir%/}
+	name=${dir##*/}
+	rule=${name%%.*}
+	[ -f "$dir/expect" ] || fail "$name: no expect file"
+	profile=$(sed -n 's/^profile[[:space:]]\{1,\}\([^[:space:]#]*\).*/\1/p' "$dir/expect")
+	: "${profile:=default}"
+	for kind in fires quiet; do
+		"$MKROOT" "$T/$name.$kind" "$dir/$kind" || fail "$name: mkroot $kind failed"
+		check_root "$T/$name.$kind" "$profile" "$T/$name.$kind.json"
+	done
+	python3 "$T/verify.py" "$name" "$rule" "$dir/expect" \
+		"$T/$name.fires.json" "$T/$name.quiet.json" >"$T/problems" ||
+		fail "$name: verify.py crashed"
+	if [ -s "$T/problems" ]; then
+		sed 's/^/FAIL: /' "$T/problems" >&2
+		failed=$((failed + 1))
+	fi
+	rm -rf "$T/$name.fires" "$T/$name.quiet"
+	n=$((n + 1))
+done
+[ $n -gt 0 ] || fail "no rule fixtures under $RULES"
+
+# The healthy base: no findings at all under the profiles meant for any
+# host; the two client profiles only report their own settings as drift.
+"$MKROOT" "$T/healthy" || fail "mkroot healthy failed"
+for p in default backend-server container-host legacy-kernel web-proxy high-churn-client; do
+	check_root "$T/healthy" "$p" "$T/healthy.$p.json"
+	python3 - "$p" "$T/healthy.$p.json" >"$T/problems" <<'EOF' || fail "healthy check crashed"
+import json, sys
+p, path = sys.argv[1:3]
+rc = int(open(path + ".rc").read())
+try:
+    doc = json.load(open(path))
+except ValueError as e:
+    print("healthy/%s: not JSON (exit %d): %s %s" % (p, rc, e, open(path + ".err").read()[:400]))
+    sys.exit(0)
+got = sorted("%s=%s" % (f["id"], f["severity"]) for f in doc.get("findings", []))
+if p in ("web-proxy", "high-churn-client"):
+    if doc.get("status") != "warning" or got != ["drift-setting=warning"] or rc != 1:
+        print("healthy/%s: expected only drift-setting (exit 1), got %s %s (exit %d)" %
+              (p, doc.get("status"), got, rc))
+elif doc.get("status") != "ok" or got or rc != 0:
+    print("healthy/%s: expected ok with no findings, got %s %s (exit %d)" %
+          (p, doc.get("status"), got, rc))
+EOF
+	if [ -s "$T/problems" ]; then
+		sed 's/^/FAIL: /' "$T/problems" >&2
+		failed=$((failed + 1))
+	fi
+done
+
+# Every rule a shipped profile defines has its fixture.
+for id in $(sed -n 's/^  - id: \([a-z0-9-]*\).*/\1/p' "$PROFILES"/*.yaml | sort -u); do
+	[ -d "$RULES/$id" ] || {
+		echo "FAIL: rule '$id' has no fixture directory $RULES/$id" >&2
+		failed=$((failed + 1))
+	}
+done
+
+[ $failed = 0 ] || fail "$failed rule fixture(s) failed"
+echo "$n rule fixtures passed"
+exit 0
