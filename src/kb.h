@@ -44,6 +44,8 @@ struct kb_entry {
 	enum kb_scope scope;
 	bool read_only;
 	bool needs_module;		/* exists only with a module (nf_conntrack) */
+	/* u8/uint kernel handler: a '-' sign is refused even in "-0". */
+	bool unsigned_parse;
 	const char *unit;		/* "seconds", "ms", "sockets", NULL */
 	const char *meaning;		/* one line */
 };
@@ -72,7 +74,11 @@ enum kb_presence kb_presence_in(const struct kb_entry *e, struct kversion v);
 
 /* Validates a value as the running kernel would parse it for this key
  * (base-0 integers, ranges, pairs, port lists; pair order). 0 when valid,
- * -EINVAL / -ERANGE with a message ("'08' is not a number") in msg. */
+ * -EINVAL / -ERANGE with a message ("'08' is not a number") in msg.
+ * Deliberately stricter than the kernel in one place: a pair key given one
+ * number is refused (the kernel would change only the low end). Cross-key
+ * rules (port range low >= ip_unprivileged_port_start) and read_only are
+ * the caller's business: they need live values. */
 int kb_check_value(const struct kb_entry *e, const char *value, char *msg,
 		   size_t msg_size);
 
@@ -87,5 +93,15 @@ int kb_canonical_value(const struct kb_entry *e, const char *value, char *buf,
 		       size_t size);
 
 const char *kb_type_name(enum kb_type t);
+const char *kb_scope_name(enum kb_scope s);
+
+/* Meaning of an integer value of a KB_ENUM/KB_BOOL entry, NULL when the
+ * entry lists no meaning for it (the kernel may still accept it). */
+const char *kb_enum_meaning(const struct kb_entry *e, long long v);
+
+/* Like kb_suggest, but writes the suggestion into buf (needed when the
+ * closest name has an interface component, "net.ipv4.conf.eth0.x").
+ * 0 and the suggestion in buf, -ENOENT when nothing is close. */
+int kb_suggest_r(const char *key, char *buf, size_t size);
 
 #endif

@@ -20,6 +20,10 @@ int root_dir_open(const char *dir, int *ret_fd);
  * ignored. Returns an fd or a negative errno. */
 int root_open(int root_fd, const char *path, int flags, mode_t mode);
 
+/* The userspace walk root_open() falls back to where openat2 is missing
+ * (kernels before 5.6, valgrind): same confinement, exported for tests. */
+int root_open_walk(int root_fd, const char *path, int flags, mode_t mode);
+
 /* Reads a whole file (also /proc files that report size 0), at most max
  * bytes: -EFBIG past that. The buffer is NUL-terminated and lives in a. */
 int root_read_file(int root_fd, const char *path, size_t max, struct arena *a,

@@ -22,6 +22,13 @@ skip() {
 T=$(mktemp -d "${TMPDIR:-/tmp}/twtune-test.XXXXXX") || exit 99
 trap 'rm -rf "$T"' EXIT
 
+# make check-valgrind: every run of the binary goes through valgrind.
+if [ -n "${TWTUNE_VALGRIND:-}" ]; then
+	printf '#!/bin/sh\nexec %s "%s" "$@"\n' "$TWTUNE_VALGRIND" "$TWTUNE" >"$T/twtune-vg"
+	chmod +x "$T/twtune-vg"
+	TWTUNE="$T/twtune-vg"
+fi
+
 # run_tw EXPECTED_EXIT ARGS...: runs twtune, output in $T/out and $T/err.
 run_tw() {
 	_want=$1

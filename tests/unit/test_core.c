@@ -205,6 +205,31 @@ static void test_rootfs(void **state)
 	assert_int_equal(root_dir_open(dir, &root), 0);
 	assert_int_equal(root_read_file(root, "/escape", 1024, &a, &buf, &len), 0);
 	assert_string_equal(buf, "42\n");
+	/* The userspace walk confines the same way. */
+	snprintf(path, sizeof(path), "%s/up", dir);
+	assert_int_equal(symlink("../../../../proc/sys/x", path), 0);
+	snprintf(path, sizeof(path), "%s/loop", dir);
+	assert_int_equal(symlink("loop", path), 0);
+	{
+		static const char *const good[] = { "escape", "/escape", "up", "proc/../proc/sys/x",
+						    "../../proc//sys/./x", "proc/sys/../../escape" };
+		size_t i;
+		char b[8];
+
+		for (i = 0; i < sizeof(good) / sizeof(good[0]); i++) {
+			fd = root_open_walk(root, good[i], O_RDONLY, 0);
+			assert_true(fd >= 0);
+			assert_int_equal(read(fd, b, sizeof(b)), 3);
+			assert_memory_equal(b, "42\n", 3);
+			close(fd);
+		}
+		assert_int_equal(root_open_walk(root, "loop", O_RDONLY, 0), -ELOOP);
+		assert_int_equal(root_open_walk(root, "escape", O_RDONLY | O_NOFOLLOW, 0), -ELOOP);
+		assert_int_equal(root_open_walk(root, "nope/x", O_RDONLY, 0), -ENOENT);
+		fd = root_open_walk(root, "proc/sys/new", O_WRONLY | O_CREAT | O_EXCL, 0600);
+		assert_true(fd >= 0);
+		close(fd);
+	}
 	assert_int_equal(procsys_read(root, "x", &a, &buf), 0);
 	assert_string_equal(buf, "42");
 	assert_int_equal(root_read_file(root, "proc/sys/x", 2, &a, &buf, &len), -EFBIG);
