@@ -80,24 +80,53 @@ struct census {
 	struct census_pair *tw_by_pair;		/* active TIME_WAIT */
 	size_t n_tw_by_pair;
 	struct census_lport *tw_by_lport;	/* all TIME_WAIT by local port */
-	size_t n_tw_by_lport;
+	size_t n_tw_by_lport;		/* at most options.lport_top */
+	size_t n_tw_lports;		/* distinct local ports in TIME_WAIT */
 	struct census_owner *cw_by_owner;	/* CLOSE_WAIT; only if owners looked up */
 	size_t n_cw_by_owner;
 	bool owners_resolved;
 	/* Listening ports seen (sorted, unique), to judge port ranges. */
 	uint16_t *listen_ports;
 	size_t n_listen_ports;
+	/* CLOSE_WAIT sockets whose owner was not found (also counted in
+	 * cw_by_owner under pid 0 "?"): not visible to us, or closed. */
+	uint64_t cw_unresolved;
+	/* States that were asked for (bit n = state n), after defaults. */
+	uint32_t states_mask;
+	/* -EBADMSG: "error_file:error_line: error", file relative to the
+	 * root ("/proc/net/tcp6"). Empty otherwise. */
+	char error_file[32];
+	unsigned error_line;
+	char error[256];
 };
 
 struct census_options {
 	bool force_proc;	/* --root: read DIR/proc/net/tcp{,6} only */
 	/* Resolve CLOSE_WAIT owners via /proc/PID/fd: always when set,
-	 * otherwise only when CLOSE_WAIT count >= owners_threshold. */
+	 * otherwise only when CLOSE_WAIT count >= owners_threshold (so a
+	 * threshold of 0 also means always). */
 	bool owners;
 	uint64_t owners_threshold;
+	/* Bit n = state n (CENSUS_STATE_BIT); 0 means every state. Sent to
+	 * the kernel as idiag_states, so unwanted sockets never cross. */
+	uint32_t states_mask;
+	/* Keep only the busiest N local ports in tw_by_lport (0 = all):
+	 * with 200,000 sockets every port of the range is busy, and a full
+	 * list would make memory grow with the socket count. */
+	size_t lport_top;
 };
 
+#define CENSUS_STATE_BIT(s) (UINT32_C(1) << (s))
+/* ESTABLISHED .. NEW_SYN_RECV */
+#define CENSUS_STATES_ALL (((UINT32_C(1) << _CENSUS_STATE_MAX) - 1) & ~UINT32_C(1))
+
 void census_init(struct census *c);
+/* Returns 0, or a negative errno: -EBADMSG for a malformed /proc/net/tcp
+ * line (c->error_file, c->error_line, c->error say which), -ENOMEM, or a
+ * netlink failure that is not a refusal. A refused netlink socket (EPERM,
+ * EACCES, EPROTONOSUPPORT, EINVAL, ENOENT) is not an error: the census
+ * falls back to /proc and sets source and fallback_reason. On error c
+ * holds nothing (but may still be released). */
 int census_collect(int root_fd, const struct census_options *opt, struct census *c);
 void census_release(struct census *c);
 
@@ -106,5 +135,21 @@ const char *census_state_name(enum census_state s);	/* "TIME_WAIT" */
 int census_state_parse(const char *s, enum census_state *ret);
 /* "10.0.0.1" / "2001:db8::1" */
 void census_addr_format(const struct census_addr *a, char *buf, size_t size);
+
+/* Ephemeral ports connect() can choose from: ip_local_port_range minus
+ * ip_local_reserved_ports inside it. */
+struct census_ports {
+	unsigned low, high;
+	unsigned reserved;	/* reserved ports inside [low, high] */
+	unsigned ephemeral;	/* high - low + 1 - reserved */
+};
+
+/* range: "32768\t60999" (any blanks); reserved: "" or "1-3,8080" (NULL =
+ * none). -EINVAL when either is malformed. */
+int census_ports_parse(const char *range, const char *reserved,
+		       struct census_ports *ret);
+/* Reads both keys under root_fd via procsys; -ENOENT when the range is
+ * absent. A missing reserved list counts as empty. */
+int census_ports_read(int root_fd, struct census_ports *ret);
 
 #endif

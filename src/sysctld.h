@@ -14,6 +14,14 @@
 struct arena;
 struct diag;
 
+/* Bounds on hostile input. systemd's own line limit is 1 MiB
+ * (LONG_LINE_MAX); the file, line-count and file-count limits are ours. */
+#define SYSCTLD_MAX_FILE_SIZE (4 * 1024 * 1024)
+#define SYSCTLD_MAX_LINE (1024 * 1024)
+#define SYSCTLD_MAX_LINES 65536		/* assignments per file */
+#define SYSCTLD_MAX_FILES 1024		/* files per tree */
+#define SYSCTLD_MAX_GLOB_MATCHES 4096	/* paths per glob pattern */
+
 enum sysctld_mode {
 	SYSCTLD_SYSTEMD,	/* systemd-sysctl <= 258 (Debian 12 ships 252) */
 	SYSCTLD_PROCPS,		/* procps-ng 4.x sysctl --system */
@@ -39,6 +47,7 @@ struct sysctld_file {
 	size_t n_lines;
 	bool masked;			/* symlink to /dev/null, or empty */
 	const char *shadows;		/* same-name files it hides, ";"-joined, or NULL */
+	bool unreadable;		/* could not be read (diagnostic given) */
 };
 
 /* Effective value of one key after resolution. */
@@ -52,6 +61,12 @@ struct sysctld_key {
 	/* Earlier assignments it overrode, oldest first. */
 	const struct sysctld_line **overridden;
 	size_t n_overridden;
+	/* systemd: later assignments of the identical value, which neither
+	 * move the key nor change its source (SYSCTL.md R3). */
+	const struct sysctld_line **repeats;
+	size_t n_repeats;
+	bool is_pattern;		/* the glob line itself, not a path */
+	size_t n_matches;		/* is_pattern: paths it was expanded to */
 };
 
 struct sysctld_result {
@@ -71,6 +86,15 @@ int sysctld_parse(const char *buf, size_t len, const char *file,
 /* Resolves the boot-time configuration of the tree under root_fd. */
 int sysctld_resolve(int root_fd, enum sysctld_mode mode, struct arena *a,
 		    struct diag *diag, struct sysctld_result **ret);
+
+/* Resolves already parsed files, in application order (for lint, which
+ * parses files itself). root_fd < 0: globs are not expanded. */
+int sysctld_resolve_files(struct sysctld_file *files, size_t n_files,
+			  int root_fd, enum sysctld_mode mode, struct arena *a,
+			  struct sysctld_result **ret);
+
+/* Whether a key or path contains glob characters ('*', '?', '['). */
+bool sysctld_is_glob(const char *key);
 
 /* Effective entry for a key in any spelling, or NULL if no file sets it. */
 const struct sysctld_key *sysctld_lookup(const struct sysctld_result *r,

@@ -55,7 +55,7 @@ static const struct command commands[] = {
 	{ "sockets", cmd_sockets, CMD_NO_CONFIG,
 	  "count TCP sockets by state, destination, local port and owner",
 	  "twtune sockets [--state STATE] [--by destination|local-port|process] [--top N]\n"
-	  "               [--format text|json] [--root DIR] [--netns NAME]" },
+	  "               [--format text|json] [--root DIR] [--netns NAME] [--owners]" },
 	{ "explain", cmd_explain, CMD_NO_CONFIG,
 	  "explain a sysctl key: meaning, range, default, history, live and boot value",
 	  "twtune explain KEY [--root DIR] [--format text|json]" },
