@@ -99,6 +99,13 @@ for p in problems:
     print(p)
 EOF
 
+# Every shipped profile loads: schema, keys in the knowledge base, every
+# fact, threshold and function a condition or summary names.
+for f in "$PROFILES"/*.yaml; do
+	run_tw 0 profiles validate "$f"
+	assert_grep ': valid$' "$T/out"
+done
+
 failed=0
 n=0
 for dir in "$RULES"/*/; do
