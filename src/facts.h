@@ -30,7 +30,8 @@ struct fact_sysctl {
 
 struct fact_counter {
 	const char *name;	/* "TcpExt.TCPTimeWaitOverflow", "Tcp.ActiveOpens" */
-	uint64_t value;
+	uint64_t value;		/* magnitude when negative */
+	bool negative;		/* only Tcp.MaxConn (-1: no limit) */
 	double rate;		/* per second over --sample, NAN when not sampled */
 };
 
@@ -75,7 +76,36 @@ struct facts {
 	int env_forwarding;		/* 1/0, -1 unknown */
 	const char *env_container;	/* "docker", "lxc", "kubernetes", "none", NULL */
 	const char *env_netns;		/* "net:[4026531840]" or NULL */
+
+	/* Derived at collection time so that the accessors below never
+	 * compute: why a group of facts is null, and the summaries rules
+	 * read. A NULL reason means the facts are there. */
+	const char *kernel_reason;
+	const char *sockets_reason;
+	const char *counters_reason;
+	const char *sockstat_reason;
+	const char *conntrack_reason;
+	const char *files_reason;
+	const char *ports_reason;
+	const char *boot_reason;
+	const char *tw_top_address;	/* top (local, destination) pair */
+	struct fact_int cw_max_per_process, cw_top_pid, cw_top_port;
+	const char *cw_top_comm;
+	const char *cw_reason;		/* why closewait.top.* is null */
+	const char *env_nat_text;	/* reasons joined with "; " */
+	const char *env_nat_reason;	/* why env.nat is null */
+	const char *env_container_reason;
+	const char *env_netns_reason;
+	/* Reason strings made by the function-style accessors (they name the
+	 * key); points at arena, which they may grow but never change. */
+	struct arena *scratch;
 };
+
+/* CLOSE_WAIT owners are looked up from this many sockets on (or always with
+ * --owners): scanning every /proc/PID/fd is not free on a busy host. */
+#define FACTS_OWNERS_THRESHOLD 16
+/* --sample is bounded. */
+#define FACTS_SAMPLE_MAX 3600
 
 struct facts_options {
 	bool sockets;			/* run the census (false: --no-sockets) */
@@ -101,8 +131,21 @@ int facts_get(const struct facts *f, const char *name, struct value *ret);
 bool facts_name_valid(const char *name);
 /* All fact names, NULL-terminated, for documentation and JSON output. */
 const char *const *facts_names(void);
+/* The type a known fact has when not null, and a one-line meaning; -ENOENT
+ * for an unknown name. */
+int facts_describe(const char *name, enum value_type *ret_type,
+		   const char **ret_meaning);
+/* "Section.Name" as /proc/net/netstat and snmp print them; what counter()
+ * and rate() accept (the profile loader can check arguments with it). */
+bool facts_counter_name_valid(const char *name);
 
-/* Function-style facts. key / counter names in any accepted spelling. */
+/* Function-style facts; strings and null reasons live until facts_free().
+ * facts_sysctl: typed by the knowledge entry (int/bool/enum -> number,
+ * pair/list/string -> string); -ENOENT for a key not in the knowledge base.
+ * facts_boot / facts_boot_source: any key ("path:line" for the source);
+ * -EINVAL for a key that is not a safe sysctl name. facts_counter /
+ * facts_rate: -EINVAL unless facts_counter_name_valid(); a counter this
+ * kernel does not have is null with a reason, not an error. */
 int facts_sysctl(const struct facts *f, const char *key, struct value *ret);
 int facts_boot(const struct facts *f, const char *key, struct value *ret);
 int facts_boot_source(const struct facts *f, const char *key, struct value *ret);
