@@ -99,6 +99,16 @@ for p in problems:
     print(p)
 EOF
 
+# mkroot refuses overlays it cannot apply, so a typo in a fixture cannot
+# silently leave the healthy value in place.
+mkdir -p "$T/bad1" "$T/bad2"
+echo "TcpExt.NoSuchCounter = 1" >"$T/bad1/counters"
+echo "TIME_WIAT 10 10.0.2.15 32768+ 10.0.1.7 80" >"$T/bad2/sockets"
+for b in bad1 bad2; do
+	"$MKROOT" "$W/$b" "$T/$b" 2>"$T/err" && fail "mkroot accepted $b"
+	[ -s "$T/err" ] || fail "mkroot rejected $b without a message"
+done
+
 # Every shipped profile loads: schema, keys in the knowledge base, every
 # fact, threshold and function a condition or summary names.
 for f in "$PROFILES"/*.yaml; do
