@@ -170,6 +170,36 @@ EOF
 	fi
 done
 
+# Guards must not hide real unknowns: with TIME_WAIT toward one upstream
+# but no readable port range, the port rules cannot be decided and say so;
+# without any TIME_WAIT the missing range decides nothing and the host is ok.
+mkdir -p "$T/noports/root/proc/net" "$T/noports-tw"
+echo "-net.ipv4.ip_local_port_range" >"$T/noports/sysctl"
+cp "$T/noports/sysctl" "$T/noports-tw/sysctl"
+grep -v ' 06 ' "$FIXTURES/roots/healthy/proc/net/tcp" >"$T/noports/root/proc/net/tcp"
+echo "TIME_WAIT 9000 10.0.2.15 32768+ 10.0.1.7 8080" >"$T/noports-tw/sockets"
+for o in noports noports-tw; do
+	"$MKROOT" "$W/$o" "$T/$o" || fail "mkroot $o failed"
+	check_root "$W/$o" default "$T/$o.json"
+done
+python3 - "$T/noports.json" "$T/noports-tw.json" >"$T/problems" <<'EOF' || fail "unknown check crashed"
+import json, sys
+quiet, tw = (json.load(open(p)) for p in sys.argv[1:3])
+if quiet["status"] != "ok" or quiet["findings"]:
+    print("noports: expected ok, got %s %s" % (quiet["status"],
+          [f["id"] for f in quiet["findings"]]))
+unk = {f["id"]: f.get("reason") or "" for f in tw["findings"] if f["severity"] == "unknown"}
+for rid in ("tw-port-exhaustion", "tw-port-exhaustion-critical", "tw-reuse-off-under-pressure"):
+    if "ports.ephemeral" not in unk.get(rid, ""):
+        print("noports-tw: %s should be unknown because of ports.ephemeral, got %r" % (rid, unk.get(rid)))
+if tw["status"] != "unknown" or open(sys.argv[2] + ".rc").read().strip() != "3":
+    print("noports-tw: expected status unknown and exit 3")
+EOF
+if [ -s "$T/problems" ]; then
+	sed 's/^/FAIL: /' "$T/problems" >&2
+	failed=$((failed + 1))
+fi
+
 # Every rule a shipped profile defines has its fixture.
 for id in $(sed -n 's/^  - id: \([a-z0-9-]*\).*/\1/p' "$PROFILES"/*.yaml | sort -u); do
 	[ -d "$RULES/$id" ] || {
