@@ -189,7 +189,7 @@ static void print_text(const struct explain *x, struct ctx *ctx)
 		printf("  live:     cannot read (%s)\n", strerror(-x->live_err));
 	}
 	if (!x->boot_ok)
-		;
+		printf("  boot:     unknown (the sysctl.d tree could not be read)\n");
 	else if (!x->boot)
 		printf("  boot:     not set by any sysctl.d file (the kernel default stays)\n");
 	else if (!x->boot->value)
@@ -290,8 +290,10 @@ static void print_json(const struct explain *x)
 	json_finish(&j);
 }
 
-static int explain_collect(struct explain *x, int root_fd, struct ctx *ctx)
+static void explain_collect(struct explain *x, int root_fd, struct ctx *ctx)
 {
+	struct sysctld_result *res = NULL;
+	struct diag diag;
 	char *buf;
 	int r;
 
@@ -304,7 +306,15 @@ static int explain_collect(struct explain *x, int root_fd, struct ctx *ctx)
 	if (x->live_err == 0)
 		x->live = buf;
 
-	return 0;
+	/* As systemd-sysctl would apply it at boot. Problems in the files
+	 * are lint's business, not explain's: a tree with a broken file still
+	 * resolves, and an unresolvable tree only loses the boot line. */
+	diag_init(&diag, &ctx->arena);
+	r = sysctld_resolve(root_fd, SYSCTLD_SYSTEMD, &ctx->arena, &diag, &res);
+	if (r == 0 && res) {
+		x->boot_ok = true;
+		x->boot = sysctld_lookup(res, x->key);
+	}
 }
 
 int cmd_explain(int argc, char **argv, struct ctx *ctx)

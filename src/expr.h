@@ -1,9 +1,11 @@
 /*
  * expr: the profile expression language (PRODUCT.md section 3): a lexer
  * with byte offsets, a precedence-climbing parser producing an AST in an
- * arena, load-time checks (unknown names, arity) and typed evaluation over
- * values supplied by callbacks, so the module knows nothing of facts.
- * Also "{expr}" templates used by rule summaries.
+ * arena, load-time checks (names, functions, arity, arguments, types known
+ * before any fact is) and typed evaluation over values supplied by
+ * callbacks, so the module knows nothing of facts (src/factenv.h adapts
+ * them). Also "{expr}" templates used by rule summaries. Everything parsed
+ * or computed lives in the arena the caller passes.
  */
 #ifndef TWTUNE_EXPR_H
 #define TWTUNE_EXPR_H

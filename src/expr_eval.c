@@ -34,18 +34,6 @@ static int unknown(struct eval_ctx *c, const char *fmt, ...)
 	return c->reason ? -EDOM : -ENOMEM;
 }
 
-static const char *a_type(enum value_type t)
-{
-	switch (t) {
-	case VALUE_NULL: return "null";
-	case VALUE_BOOL: return "a bool";
-	case VALUE_NUMBER: return "a number";
-	case VALUE_STRING: return "a string";
-	case VALUE_VERSION: return "a version";
-	}
-	return "?";
-}
-
 static int null_operand(struct eval_ctx *c, const struct expr *e,
 			const struct value *v)
 {
@@ -74,7 +62,8 @@ static int number_operand(struct eval_ctx *c, const struct expr *e, double *ret)
 	if (r < 0)
 		return r;
 	if (v.type != VALUE_NUMBER)
-		return unknown(c, "'%s' is %s, not a number", e->text, a_type(v.type));
+		return unknown(c, "'%s' is %s, not a number", e->text,
+			       expr_a_type(v.type));
 	*ret = v.number;
 	return 0;
 }
@@ -223,8 +212,8 @@ static int compare(struct eval_ctx *c, const struct expr *e,
 		*ret = kversion_cmp(lv, rv);
 		return 0;
 	}
-	return unknown(c, "cannot compare %s with %s in '%s'", a_type(l->type),
-		       a_type(r->type), e->text);
+	return unknown(c, "cannot compare %s with %s in '%s'", expr_a_type(l->type),
+		       expr_a_type(r->type), e->text);
 }
 
 static bool is_null_literal(const struct expr *e)
@@ -271,7 +260,7 @@ static int eval_logic(struct eval_ctx *c, const struct expr *e, struct value *re
 				return r;
 		} else if (r == 0 && v.type != VALUE_BOOL) {
 			r = unknown(c, "'%s' is %s, not a bool", x->text,
-				    a_type(v.type));
+				    expr_a_type(v.type));
 			if (r == -ENOMEM)
 				return r;
 		}
@@ -379,7 +368,7 @@ static int eval(struct eval_ctx *c, const struct expr *e, struct value *ret)
 			return r;
 		if (v.type != VALUE_BOOL)
 			return unknown(c, "'%s' is %s, not a bool", e->lhs->text,
-				       a_type(v.type));
+				       expr_a_type(v.type));
 		*ret = value_bool(!v.boolean);
 		return 0;
 	case EXPR_BINARY:
@@ -415,7 +404,7 @@ int expr_eval_bool(const struct expr *e, const struct expr_env *env,
 	if (r == 0 && v.type == VALUE_NULL)
 		r = null_operand(&c, e, &v);
 	else if (r == 0 && v.type != VALUE_BOOL)
-		r = unknown(&c, "condition is %s, not a bool", a_type(v.type));
+		r = unknown(&c, "condition is %s, not a bool", expr_a_type(v.type));
 	if (r == -EDOM && ret_reason)
 		*ret_reason = c.reason;
 	if (r < 0)

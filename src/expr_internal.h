@@ -121,4 +121,69 @@ static inline bool expr_func_is_fact(enum expr_func f)
 	return f >= EXPR_FN_SYSCTL && f <= EXPR_FN_RATE;
 }
 
+/* Diagnostic ids (stable: lint JSON and SARIF rule ids). */
+#define EXPR_ID_SYNTAX "expr-syntax"
+#define EXPR_ID_TYPE "expr-type"
+#define EXPR_ID_NAME "expr-unknown-name"
+#define EXPR_ID_FUNCTION "expr-unknown-function"
+#define EXPR_ID_ARITY "expr-arity"
+#define EXPR_ID_ARGUMENT "expr-argument"
+
+/* Hostile input could otherwise make thousands of entries, each with a
+ * copy of a 4 KiB line. */
+#define EXPR_MAX_ERRORS 20
+
+struct diag;
+
+/* One parse of one text (an expression, or a template and all its
+ * placeholders): positions are offsets into src. */
+struct expr_parser {
+	const char *src;		/* the whole text: expression or template */
+	size_t src_len;
+	struct expr_origin origin;
+	const struct expr_names *names;
+	struct arena *a;
+	struct diag *diag;
+	struct expr_lexer lx;
+	struct expr_token tok;
+	unsigned nesting;
+	unsigned errors;
+	bool oom;
+};
+
+
+void expr_parser_init(struct expr_parser *p, const char *src,
+		      const struct expr_origin *origin,
+		      const struct expr_names *names, struct arena *a,
+		      struct diag *diag);
+/* Reports an error at src[start, start + len): file:line:col from the
+ * origin plus the newlines before start, and the line as caret excerpt. */
+void expr_report(struct expr_parser *p, const char *id, size_t start,
+		 size_t len, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+/* Parses and checks src[start, end) as one expression. */
+int expr_parse_range(struct expr_parser *p, size_t start, size_t end,
+		     struct expr **ret);
+int expr_check_length(struct expr_parser *p, const char *what);
+/* Load-time checks of a parsed tree (expr_check.c): sets node texts and
+ * static types, reports every problem. */
+void expr_check(struct expr_parser *p, struct expr *e);
+
+static inline const char *expr_a_type(enum value_type t)
+{
+	switch (t) {
+	case VALUE_NULL: return "null";
+	case VALUE_BOOL: return "a bool";
+	case VALUE_NUMBER: return "a number";
+	case VALUE_STRING: return "a string";
+	case VALUE_VERSION: return "a version";
+	}
+	return "?";
+}
+
+static inline bool expr_is_string_literal(const struct expr *e)
+{
+	return e->kind == EXPR_LITERAL && e->literal.type == VALUE_STRING;
+}
+
 #endif

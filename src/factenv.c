@@ -94,56 +94,19 @@ static bool factenv_name_valid(void *userdata, const char *name)
 	return facts_name_valid(name);
 }
 
-/* Types that facts are documented to have (PRODUCT.md section 2), so that
- * `kernel.version >= 4.12` or `tw.top.address > 3` fail at load time. Only
- * names whose type cannot vary are listed; a listed fact may still be
- * null. */
-static const struct {
-	const char *name;
-	enum value_type type;
-} factenv_types[] = {
-	{ "kernel.release", VALUE_STRING },
-	{ "kernel.version", VALUE_VERSION },
-	{ "sockets.source", VALUE_STRING },
-	{ "tw.top.address", VALUE_STRING },
-	{ "closewait.top.comm", VALUE_STRING },
-	{ "env.nat", VALUE_BOOL },
-	{ "env.nat_reasons", VALUE_STRING },
-	{ "env.forwarding", VALUE_BOOL },
-	{ "env.container", VALUE_STRING },
-	{ "env.netns", VALUE_STRING },
-};
-
-/* Namespaces of counts: every fact in them is a number. */
-static const char *const factenv_number_prefixes[] = {
-	"tw.", "closewait.", "ports.", "sockstat.", "conntrack.", "files.",
-	"sockets.",
-};
-
+/* Types come from the facts table itself, so `kernel.version >= 4.12` or
+ * `tw.top.address > 3` fail at load time and can never disagree with what
+ * facts_get() returns. Thresholds are numbers. */
 static bool factenv_name_type(void *userdata, const char *name,
 			      enum value_type *ret)
 {
-	size_t i;
+	const char *meaning;
 
 	if (is_threshold_name(name)) {
 		*ret = VALUE_NUMBER;
 		return true;
 	}
-	for (i = 0; i < sizeof(factenv_types) / sizeof(factenv_types[0]); i++) {
-		if (!strcmp(factenv_types[i].name, name)) {
-			*ret = factenv_types[i].type;
-			return true;
-		}
-	}
-	for (i = 0; i < sizeof(factenv_number_prefixes) /
-			sizeof(factenv_number_prefixes[0]); i++) {
-		if (!strncmp(name, factenv_number_prefixes[i],
-			     strlen(factenv_number_prefixes[i]))) {
-			*ret = VALUE_NUMBER;
-			return true;
-		}
-	}
-	return false;
+	return facts_describe(name, ret, &meaning) == 0;
 }
 
 static const char *factenv_suggest(void *userdata, const char *name,
@@ -167,24 +130,6 @@ static const char *factenv_suggest(void *userdata, const char *name,
 	return expr_closest_result(&c);
 }
 
-/* "TcpExt.TCPTimeWaitOverflow": group, dot, name; what facts_counter()
- * accepts. */
-static bool counter_name_valid(const char *name)
-{
-	const char *dot = strchr(name, '.');
-
-	if (!dot || dot == name || !dot[1] || strlen(name) > 128)
-		return false;
-	for (const char *c = name; *c; c++) {
-		if (c == dot)
-			continue;
-		if (!((*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') ||
-		      (*c >= '0' && *c <= '9') || *c == '_' || *c == '-'))
-			return false;
-	}
-	return true;
-}
-
 static const char *unknown_key(const char *key, struct arena *a)
 {
 	char hint[SYSCTL_KEY_MAX + 1];
@@ -204,7 +149,7 @@ static const char *factenv_check_arg(void *userdata, const char *function,
 	char canon[SYSCTL_KEY_MAX + 1];
 
 	if (!strcmp(function, "counter") || !strcmp(function, "rate")) {
-		if (!counter_name_valid(arg))
+		if (!facts_counter_name_valid(arg))
 			return arena_printf(a, "invalid counter name '%s' (write GROUP.NAME, "
 					    "as in 'TcpExt.TCPTimeWaitOverflow')", arg);
 		return NULL;

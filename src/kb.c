@@ -148,7 +148,7 @@ static enum kp_error kp_get_long(const char *s, size_t len, size_t *pos,
 {
 	const char *p = s + *pos;
 	size_t size = len - *pos, lim = size < KP_TMPBUF_MAX ? size : KP_TMPBUF_MAX;
-	size_t i = 0, digits_start;
+	size_t i = 0;
 	unsigned long long v = 0;
 	unsigned base = 10;
 	bool overflow = false;
@@ -175,7 +175,6 @@ static enum kp_error kp_get_long(const char *s, size_t len, size_t *pos,
 			base = 8;
 		}
 	}
-	digits_start = i;
 	while (i < lim && kp_digit((unsigned char)p[i]) < (int)base) {
 		unsigned d = (unsigned)kp_digit((unsigned char)p[i]);
 
@@ -191,7 +190,7 @@ static enum kp_error kp_get_long(const char *s, size_t len, size_t *pos,
 		return KP_TOO_LONG;
 	if (i < size && perm_tr_len && !memchr(perm_tr, p[i], perm_tr_len)) {
 		ret->junk = p[i];
-		if (base == 8 && (p[i] == '8' || p[i] == '9') && i >= digits_start)
+		if (base == 8 && (p[i] == '8' || p[i] == '9'))
 			return KP_OCTAL;
 		return KP_JUNK;
 	}

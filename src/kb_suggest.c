@@ -68,9 +68,14 @@ bool kb_name_known(const char *key)
 	       names_contain(pat);
 }
 
+static char lower(char c)
+{
+	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+}
+
 /* Optimal string alignment distance (Damerau-Levenshtein with adjacent
- * transpositions), giving up with limit + 1 once every cell of a row
- * exceeds limit. */
+ * transpositions), ignoring case ("NET.IPV4.X" is a typo of "net.ipv4.x"),
+ * giving up with limit + 1 once every cell of a row exceeds limit. */
 static unsigned osa_distance(const char *a, const char *b, unsigned limit)
 {
 	unsigned rows[3][SYSCTL_KEY_MAX + 2];
@@ -90,15 +95,15 @@ static unsigned osa_distance(const char *a, const char *b, unsigned limit)
 		cur[0] = (unsigned)i;
 		row_min = cur[0];
 		for (j = 1; j <= lb; j++) {
-			unsigned cost = a[i - 1] != b[j - 1];
+			unsigned cost = lower(a[i - 1]) != lower(b[j - 1]);
 			unsigned v = prev[j - 1] + cost;
 
 			if (prev[j] + 1 < v)
 				v = prev[j] + 1;
 			if (cur[j - 1] + 1 < v)
 				v = cur[j - 1] + 1;
-			if (i > 1 && j > 1 && a[i - 1] == b[j - 2] &&
-			    a[i - 2] == b[j - 1] && prev2[j - 2] + 1 < v)
+			if (i > 1 && j > 1 && lower(a[i - 1]) == lower(b[j - 2]) &&
+			    lower(a[i - 2]) == lower(b[j - 1]) && prev2[j - 2] + 1 < v)
 				v = prev2[j - 2] + 1;
 			cur[j] = v;
 			if (v < row_min)

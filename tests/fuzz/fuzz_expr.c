@@ -62,6 +62,36 @@ static bool name_valid(void *userdata, const char *name)
 	return name[0] != 'z';
 }
 
+static bool name_type(void *userdata, const char *name, enum value_type *ret)
+{
+	switch (name[0]) {
+	case 'n': *ret = VALUE_NUMBER; return true;
+	case 's': *ret = VALUE_STRING; return true;
+	case 'b': *ret = VALUE_BOOL; return true;
+	case 'v': *ret = VALUE_VERSION; return true;
+	default: return false;
+	}
+}
+
+static const char *suggest(void *userdata, const char *name, struct arena *a)
+{
+	static const char *const words[] = {
+		"sockets.time_wait", "tw.top.count", "kernel.version", "zz.top",
+	};
+	struct expr_closest c;
+
+	expr_closest_init(&c, name);
+	for (size_t i = 0; i < sizeof(words) / sizeof(words[0]); i++)
+		expr_closest_add(&c, words[i]);
+	return expr_closest_result(&c);
+}
+
+static const char *check_arg(void *userdata, const char *function,
+			     const char *arg, struct arena *a)
+{
+	return arg[0] == 'z' ? arena_printf(a, "bad '%s' for %s", arg, function) : NULL;
+}
+
 static void check_diags(const struct diag *d, bool ok)
 {
 	if (ok != (diag_errors(d) == 0))
@@ -79,7 +109,7 @@ static void check_diags(const struct diag *d, bool ok)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct expr_origin origin = { "fuzz.yaml", 3, 7, 5 };
-	struct expr_names names = { name_valid, NULL };
+	struct expr_names names = { name_valid, NULL, name_type, suggest, check_arg };
 	struct expr_env env = { lookup, call, NULL };
 	struct expr_template *t;
 	struct expr *e;

@@ -316,6 +316,8 @@ static void test_suggest(void **state)
 		{ "net.ipv4.conf.eth0.rp_filtre", "net.ipv4.conf.eth0.rp_filter" },
 		{ "net.ipv4.conf.all.fowarding", "net.ipv4.conf.all.forwarding" },
 		{ "net.netfilter.nf_conntrack_mx", "net.netfilter.nf_conntrack_max" },
+		{ "NET.IPV4.TCP_TW_REUSE", "net.ipv4.tcp_tw_reuse" },
+		{ "Net.Core.Somaxcon", "net.core.somaxconn" },
 		{ "foo.bar.baz", NULL },
 		{ "zzzzzzzzzzzzzzzzzzzz", NULL },
 		{ "net.ipv4.completely_made_up_key", NULL },
