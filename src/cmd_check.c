@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_common.h"
 #include "ctx.h"
 #include "diag.h"
 #include "facts.h"
@@ -77,8 +78,11 @@ int cmd_check(int argc, char **argv, struct ctx *ctx)
 				      .boot_mode = SYSCTLD_SYSTEMD };
 	enum check_format format = CHECK_TEXT;
 	const char *profile_name = ctx->config.default_profile;
-	const char *root = NULL, *netns = NULL, *what = NULL;
+	const char *root = NULL, *netns = NULL;
+	/* in enum check_format order */
+	static const char *const formats[] = { "text", "json", "prometheus", NULL };
 	unsigned unfinished = 0;
+	int i;
 	struct check_report report = { .top = 5, .width = 80 };
 	struct profile *profile = NULL;
 	struct facts *facts = NULL;
@@ -92,17 +96,9 @@ int cmd_check(int argc, char **argv, struct ctx *ctx)
 			profile_name = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				format = CHECK_TEXT;
-			else if (strcmp(optarg, "json") == 0)
-				format = CHECK_JSON;
-			else if (strcmp(optarg, "prometheus") == 0)
-				format = CHECK_PROMETHEUS;
-			else {
-				out_error("invalid --format '%s' (expected text, json or prometheus)",
-					  optarg);
+			if (cmd_format(optarg, formats, &i) < 0)
 				return TW_EXIT_UNKNOWN;
-			}
+			format = (enum check_format)i;
 			break;
 		case 's':
 			if (parse_uint(optarg, 1, CHECK_MAX_SAMPLE, &fopt.sample_seconds) < 0) {
@@ -134,10 +130,8 @@ int cmd_check(int argc, char **argv, struct ctx *ctx)
 			return TW_EXIT_UNKNOWN;
 		}
 	}
-	if (optind < argc) {
-		out_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv) < 0)
 		return TW_EXIT_UNKNOWN;
-	}
 	fopt.force_proc = root != NULL;
 
 	diag_init(&diag, &ctx->arena);
@@ -152,12 +146,9 @@ int cmd_check(int argc, char **argv, struct ctx *ctx)
 		return TW_EXIT_UNKNOWN;
 	}
 
-	r = ctx_open_target(root, netns, &root_fd, &what);
-	if (r < 0) {
-		out_error("%s '%s': %s", what, netns && !root ? netns : (root ? root : "/"),
-			  strerror(-r));
+	r = cmd_open_target(root, netns, &root_fd);
+	if (r < 0)
 		return TW_EXIT_UNKNOWN;
-	}
 	diag_init(&diag, &ctx->arena);
 	/* A crashed apply leaves the host between two states: say so first. */
 	if (journal_unfinished(root_fd, ctx->config.state_dir, &ctx->arena, &diag,

@@ -14,6 +14,7 @@
 
 #include "arena.h"
 #include "cmd.h"
+#include "cmd_common.h"
 #include "ctx.h"
 #include "diag.h"
 #include "json.h"
@@ -325,7 +326,7 @@ int cmd_explain(int argc, char **argv, struct ctx *ctx)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct explain x = { .live_err = -ENOENT };
-	const char *root = NULL, *key, *what;
+	const char *root = NULL, *key;
 	bool json = false, safe;
 	int c, root_fd, r;
 
@@ -336,12 +337,7 @@ int cmd_explain(int argc, char **argv, struct ctx *ctx)
 			root = optarg;
 			break;
 		case 'f':
-			if (strcmp(optarg, "json") == 0) {
-				json = true;
-			} else if (strcmp(optarg, "text") == 0) {
-				json = false;
-			} else {
-				out_error("invalid --format '%s' (expected text or json)", optarg);
+			if (cmd_format_json(optarg, &json) < 0) {
 				fputs(EXPLAIN_USAGE, stderr);
 				return TW_EXIT_UNKNOWN;
 			}
@@ -374,11 +370,9 @@ int cmd_explain(int argc, char **argv, struct ctx *ctx)
 	if (!safe)
 		snprintf(x.key, sizeof(x.key), "%s", key);
 
-	r = ctx_open_target(root, NULL, &root_fd, &what);
-	if (r < 0) {
-		out_error("%s '%s': %s", what, root ? root : "/", strerror(-r));
+	r = cmd_open_target(root, NULL, &root_fd);
+	if (r < 0)
 		return TW_EXIT_UNKNOWN;
-	}
 	x.e = safe ? kb_lookup(x.key) : NULL;
 	if (safe)
 		explain_collect(&x, root_fd, ctx);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_common.h"
 #include "ctx.h"
 #include "diag.h"
 #include "journal.h"
@@ -25,7 +26,7 @@ int cmd_history(int argc, char **argv, struct ctx *ctx)
 		{ "root", required_argument, NULL, 'r' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *root = NULL, *what = NULL, *state_dir = ctx->config.state_dir;
+	const char *root = NULL, *state_dir = ctx->config.state_dir;
 	const struct journal *u;
 	struct apply_state st = { .state_fd = -1, .lock_fd = -1 };
 	struct diag diag;
@@ -35,12 +36,8 @@ int cmd_history(int argc, char **argv, struct ctx *ctx)
 	while ((c = getopt_long(argc, argv, "", options, NULL)) != -1) {
 		switch (c) {
 		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				json = true;
-			else if (strcmp(optarg, "text") != 0) {
-				out_error("invalid --format '%s' (expected text or json)", optarg);
+			if (cmd_format_json(optarg, &json) < 0)
 				return TW_EXIT_UNKNOWN;
-			}
 			break;
 		case 'r':
 			root = optarg;
@@ -49,15 +46,11 @@ int cmd_history(int argc, char **argv, struct ctx *ctx)
 			return TW_EXIT_UNKNOWN;
 		}
 	}
-	if (optind < argc) {
-		out_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv) < 0)
 		return TW_EXIT_UNKNOWN;
-	}
-	r = ctx_open_target(root, NULL, &root_fd, &what);
-	if (r < 0) {
-		out_error("%s '%s': %s", what, root ? root : "/", strerror(-r));
+	r = cmd_open_target(root, NULL, &root_fd);
+	if (r < 0)
 		return TW_EXIT_UNKNOWN;
-	}
 	diag_init(&diag, &ctx->arena);
 	r = state_open(root_fd, state_dir, report_path(&ctx->arena, root, state_dir), false, 0,
 		       &ctx->arena, &diag, &st);

@@ -22,6 +22,7 @@
 
 #include "arena.h"
 #include "cmd.h"
+#include "cmd_common.h"
 #include "ctx.h"
 #include "diag.h"
 #include "kversion.h"
@@ -214,7 +215,7 @@ int cmd_lint(int argc, char **argv, struct ctx *ctx)
 	enum lint_format format = LINT_FORMAT_TEXT;
 	struct lint_options o = { .root_fd = -1 };
 	struct lint_run run = { .ctx = ctx };
-	const char *root = NULL, *profile = NULL, *what;
+	const char *root = NULL, *profile = NULL;
 	bool fail_on_warning = true;
 	char kbuf[32];
 	struct diag diag;
@@ -274,11 +275,9 @@ int cmd_lint(int argc, char **argv, struct ctx *ctx)
 		o.profile = p;
 	}
 
-	r = ctx_open_target(root, NULL, &o.root_fd, &what);
-	if (r < 0) {
-		out_error("%s '%s': %s", what, root ? root : "/", strerror(-r));
+	r = cmd_open_target(root, NULL, &o.root_fd);
+	if (r < 0)
 		return TW_EXIT_UNKNOWN;
-	}
 	o.root_prefix = root;
 	o.root_given = root != NULL;
 	diag_init(&diag, &ctx->arena);

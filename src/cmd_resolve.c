@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cmd.h"
+#include "cmd_common.h"
 #include "ctx.h"
 #include "diag.h"
 #include "json.h"
@@ -210,7 +211,7 @@ int cmd_resolve(int argc, char **argv, struct ctx *ctx)
 	};
 	enum sysctld_mode mode = SYSCTLD_SYSTEMD;
 	struct sysctld_result *res;
-	const char *root = NULL, *what;
+	const char *root = NULL;
 	struct diag diag;
 	bool json = false;
 	int c, r, root_fd;
@@ -224,28 +225,18 @@ int cmd_resolve(int argc, char **argv, struct ctx *ctx)
 			mode = SYSCTLD_PROCPS;
 			break;
 		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				json = true;
-			else if (strcmp(optarg, "text") == 0)
-				json = false;
-			else {
-				out_error("invalid --format '%s' (expected text or json)", optarg);
+			if (cmd_format_json(optarg, &json) < 0)
 				return TW_EXIT_UNKNOWN;
-			}
 			break;
 		default:
 			return TW_EXIT_UNKNOWN;
 		}
 	}
-	if (optind < argc) {
-		out_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv) < 0)
 		return TW_EXIT_UNKNOWN;
-	}
-	r = ctx_open_target(root, NULL, &root_fd, &what);
-	if (r < 0) {
-		out_error("%s '%s': %s", what, root ? root : "/", strerror(-r));
+	r = cmd_open_target(root, NULL, &root_fd);
+	if (r < 0)
 		return TW_EXIT_UNKNOWN;
-	}
 	diag_init(&diag, &ctx->arena);
 	r = sysctld_resolve(root_fd, mode, &ctx->arena, &diag, &res);
 	close(root_fd);

@@ -15,6 +15,7 @@
 
 #include "arena.h"
 #include "cmd.h"
+#include "cmd_common.h"
 #include "ctx.h"
 #include "diag.h"
 #include "fragment.h"
@@ -36,19 +37,6 @@ struct rollback_opts {
 	bool json;
 	unsigned lock_timeout_ms;
 };
-
-static int parse_seconds(const char *s, unsigned *ret_ms)
-{
-	unsigned long v;
-	char *end;
-
-	errno = 0;
-	v = strtoul(s, &end, 10);
-	if (errno || !*s || *end || s[0] == '-' || v > 3600)
-		return -EINVAL;
-	*ret_ms = (unsigned)v * 1000;
-	return 0;
-}
 
 static int parse_opts(int argc, char **argv, struct rollback_opts *o)
 {
@@ -81,12 +69,8 @@ static int parse_opts(int argc, char **argv, struct rollback_opts *o)
 			o->dry_run = true;
 			break;
 		case 'f':
-			if (strcmp(optarg, "json") == 0)
-				o->json = true;
-			else if (strcmp(optarg, "text") != 0) {
-				out_error("invalid --format '%s' (expected text or json)", optarg);
+			if (cmd_format_json(optarg, &o->json) < 0)
 				return -EINVAL;
-			}
 			break;
 		case 'r':
 			o->root = optarg;
@@ -95,20 +79,15 @@ static int parse_opts(int argc, char **argv, struct rollback_opts *o)
 			o->netns = optarg;
 			break;
 		case 'W':
-			if (parse_seconds(optarg, &o->lock_timeout_ms) < 0) {
-				out_error("invalid --lock-timeout '%s' (expected 0 to 3600 seconds)",
-					  optarg);
+			if (cmd_seconds_ms("lock-timeout", optarg, 3600, &o->lock_timeout_ms) < 0)
 				return -EINVAL;
-			}
 			break;
 		default:
 			return -EINVAL;
 		}
 	}
-	if (optind < argc) {
-		out_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv) < 0)
 		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -149,7 +128,7 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 	struct txn t = { .op = JOURNAL_ROLLBACK };
 	struct txn_result res;
 	struct diag diag;
-	const char *what = NULL, *state_dir = ctx->config.state_dir;
+	const char *state_dir = ctx->config.state_dir;
 	char *diffs = NULL;
 	size_t i;
 	int r, root_fd = -1, status = TW_EXIT_UNKNOWN;
@@ -157,12 +136,9 @@ int cmd_rollback(int argc, char **argv, struct ctx *ctx)
 	o.lock_timeout_ms = LOCK_TIMEOUT_MS_DEFAULT;
 	if (parse_opts(argc, argv, &o) < 0)
 		return TW_EXIT_UNKNOWN;
-	r = ctx_open_target(o.root, o.netns, &root_fd, &what);
-	if (r < 0) {
-		out_error("%s '%s': %s", what, o.netns && !strstr(what, "root") ? o.netns :
-			  o.root ? o.root : "/", strerror(-r));
+	r = cmd_open_target(o.root, o.netns, &root_fd);
+	if (r < 0)
 		return TW_EXIT_UNKNOWN;
-	}
 	rep.dry_run = o.dry_run;
 	diag_init(&diag, a);
 	r = state_open(root_fd, state_dir, report_path(a, o.root, state_dir), !o.dry_run,

@@ -15,6 +15,7 @@
 
 #include "census.h"
 #include "cmd.h"
+#include "cmd_common.h"
 #include "ctx.h"
 #include "json.h"
 #include "out.h"
@@ -364,14 +365,8 @@ static int parse_args(int argc, char **argv, struct sockets_opts *o)
 			o->top = v;
 			break;
 		case 'f':
-			if (strcmp(optarg, "text") == 0)
-				o->json = false;
-			else if (strcmp(optarg, "json") == 0)
-				o->json = true;
-			else {
-				out_error("invalid --format '%s' (expected text or json)", optarg);
+			if (cmd_format_json(optarg, &o->json) < 0)
 				return -EINVAL;
-			}
 			break;
 		case 'r':
 			o->root = optarg;
@@ -386,10 +381,8 @@ static int parse_args(int argc, char **argv, struct sockets_opts *o)
 			return -EINVAL;	/* getopt printed why */
 		}
 	}
-	if (optind < argc) {
-		out_error("unexpected argument '%s'", argv[optind]);
+	if (cmd_no_operands(argc, argv) < 0)
 		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -398,18 +391,13 @@ int cmd_sockets(int argc, char **argv, struct ctx *ctx)
 	struct sockets_opts o = { .by = BY_DESTINATION, .top = SOCKETS_TOP_DEFAULT };
 	struct census_options copt = { .owners_threshold = SOCKETS_OWNERS_THRESHOLD };
 	struct census c;
-	const char *what = NULL;
 	int root_fd = -1, r;
 
 	if (parse_args(argc, argv, &o) < 0)
 		return TW_EXIT_UNKNOWN;
-	r = ctx_open_target(o.root, o.netns, &root_fd, &what);
-	if (r < 0) {
-		out_error("%s '%s': %s", what,
-			  what && strstr(what, "namespace") ? o.netns : (o.root ? o.root : "/"),
-			  strerror(-r));
+	r = cmd_open_target(o.root, o.netns, &root_fd);
+	if (r < 0)
 		return TW_EXIT_UNKNOWN;
-	}
 	copt.force_proc = o.root != NULL;
 	copt.owners = o.owners || o.by == BY_PROCESS;
 	copt.states_mask = o.mask;

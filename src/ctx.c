@@ -5,8 +5,6 @@
 #include <unistd.h>
 
 #include "ctx.h"
-#include "netns.h"
-#include "rootfs.h"
 
 bool ctx_color(const struct ctx *ctx, FILE *f)
 {
@@ -26,24 +24,4 @@ bool ctx_color(const struct ctx *ctx, FILE *f)
 	if (term && strcmp(term, "dumb") == 0)
 		return false;
 	return isatty(fileno(f));
-}
-
-int ctx_open_target(const char *root, const char *netns, int *ret_root_fd,
-		    const char **ret_what)
-{
-	int r;
-
-	if (netns) {
-		r = netns_enter(netns);
-		if (r < 0) {
-			*ret_what = "cannot enter network namespace";
-			return r;
-		}
-	}
-	r = root_dir_open(root, ret_root_fd);
-	if (r < 0) {
-		*ret_what = "cannot open root directory";
-		return r;
-	}
-	return 0;
 }

@@ -43,9 +43,5 @@ struct ctx {
 /* Whether to colour output written to f (tty, NO_COLOR, TERM=dumb). */
 bool ctx_color(const struct ctx *ctx, FILE *f);
 
-/* Enters --netns (if netns is set) and opens --root (NULL = "/").
- * Prints nothing; returns a negative errno and what failed in *ret_what. */
-int ctx_open_target(const char *root, const char *netns, int *ret_root_fd,
-		    const char **ret_what);
 
 #endif
