@@ -18,49 +18,8 @@ echo 0 >/proc/sys/net/ipv4/tcp_tw_reuse || exit 99
 run_tw 1 check -p "$P"
 assert_grep '^twtune: WARNING - 1 warning ' "$T/out"
 
-TW_COUNT_FILE="$T/tw" python3 - <<'PY' || exit 99
-import os, socket, threading
-
-N = 85
-srv = socket.socket()
-srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-srv.bind(("127.0.0.2", 8080))
-srv.listen(128)
-
-def serve():
-    for _ in range(N):
-        c, _ = srv.accept()
-        c.recv(1)          # returns b"" once the client has closed
-        c.close()
-
-t = threading.Thread(target=serve)
-t.start()
-for _ in range(N):
-    s = socket.create_connection(("127.0.0.2", 8080), timeout=5)
-    s.close()              # the client closes first: TIME_WAIT is ours
-t.join(10)
-srv.close()
-
-# The last FINs may still be in flight: wait (bounded) until the count
-# settles, then record the kernel's own count. Now and then one of the 85
-# connections ends without a TIME_WAIT socket, so the assertions compare
-# with what the kernel holds rather than with 85.
-import time
-def count():
-    with open("/proc/net/tcp") as f:
-        return sum(1 for l in f.readlines()[1:]
-                   if l.split()[3] == "06" and l.split()[2].endswith(":1F90"))
-deadline, last = time.time() + 5, -1
-while time.time() < deadline:
-    n = count()
-    if n >= N or n == last:
-        break
-    last = n
-    time.sleep(0.2)
-open(os.environ["TW_COUNT_FILE"], "w").write("%d\n" % count())
-PY
-tw=$(cat "$T/tw")
-[ "$tw" -ge 80 ] || fail "only $tw TIME_WAIT sockets were made (need 80 of 100 ports)"
+tw=$(python3 "$TWTUNE_SRCDIR/tests/root/mktimewait.py" 127.0.0.2 8080 85 100) || exit 99
+[ "$tw" -ge 80 ] || fail "only $tw TIME_WAIT sockets could be made (need 80 of 100 ports)"
 
 run_tw 2 check -p "$P"
 assert_grep '^twtune: CRITICAL - 1 critical' "$T/out"

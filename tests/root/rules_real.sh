@@ -15,6 +15,10 @@ command -v python3 >/dev/null 2>&1 || skip "needs python3 to make connections"
 echo "40000 40099" >/proc/sys/net/ipv4/ip_local_port_range || exit 99
 echo 0 >/proc/sys/net/ipv4/tcp_tw_reuse || exit 99
 
+# TIME_WAIT first (it outlives its process): 85 toward 127.0.0.1:8080.
+tw=$(python3 "$TWTUNE_SRCDIR/tests/root/mktimewait.py" 127.0.0.1 8080 85 100) || exit 99
+[ "$tw" -ge 80 ] || fail "only $tw TIME_WAIT sockets could be made (need 80 of 100 ports)"
+
 cat >"$T/load.py" <<'PY'
 import socket, sys, threading, time
 
@@ -26,19 +30,6 @@ def listener(port):
     s.bind(("127.0.0.1", port))
     s.listen(256)
     return s
-
-# TIME_WAIT: the client closes first, the server after reading EOF.
-tw = listener(8080)
-def serve_tw():
-    for _ in range(85):
-        c, _ = tw.accept()
-        c.recv(1)
-        c.close()
-t = threading.Thread(target=serve_tw)
-t.start()
-for _ in range(85):
-    socket.create_connection(("127.0.0.1", 8080), timeout=5).close()
-t.join(10)
 
 # CLOSE_WAIT: the server closes at once, the client keeps its socket.
 # Two servers: 100 ports allow at most 100 connections to each.
