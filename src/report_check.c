@@ -269,25 +269,38 @@ static void put_value(FILE *f, const char *v)
 	}
 }
 
+/* "fix:" lists the keys with a recommended change, "now:" the other keys
+ * the finding concerns with their current value, so a value shown is never
+ * mistaken for the fix. */
 static void fix_lines(FILE *f, const struct check_report *r, const struct finding *fd)
 {
 	size_t i;
-	bool first = true;
+	int pass;
 
-	for (i = 0; i < fd->n_keys; i++) {
-		const char *cur = kv_get(fd->current, fd->n_current, fd->keys[i]);
-		const char *rec = kv_get(fd->recommended, fd->n_recommended, fd->keys[i]);
+	for (pass = 0; pass < 2; pass++) {
+		bool first = true;
 
-		fprintf(f, "    %s %s ", first ? "fix:" : "    ", fd->keys[i]);
-		put_value(f, !cur ? "(absent)" : *cur ? cur : "(empty)");
-		if (rec && (!cur || strcmp(cur, rec) != 0)) {
-			fprintf(f, " %s->%s %s", out_sgr(r->color, SGR_DIM),
-				out_sgr(r->color, SGR_RESET), out_sgr(r->color, SGR_BOLD));
-			put_value(f, *rec ? rec : "(empty)");
-			fputs(out_sgr(r->color, SGR_RESET), f);
+		for (i = 0; i < fd->n_keys; i++) {
+			const char *cur = kv_get(fd->current, fd->n_current, fd->keys[i]);
+			const char *rec = kv_get(fd->recommended, fd->n_recommended, fd->keys[i]);
+			bool change = rec && (!cur || strcmp(cur, rec) != 0);
+
+			if (change != (pass == 0))
+				continue;
+			fprintf(f, "    %s %s ", first ? (pass == 0 ? "fix:" : "now:") : "    ",
+				fd->keys[i]);
+			if (pass == 1)
+				fputs("= ", f);
+			put_value(f, !cur ? "(absent)" : *cur ? cur : "(empty)");
+			if (change) {
+				fprintf(f, " %s->%s %s", out_sgr(r->color, SGR_DIM),
+					out_sgr(r->color, SGR_RESET), out_sgr(r->color, SGR_BOLD));
+				put_value(f, *rec ? rec : "(empty)");
+				fputs(out_sgr(r->color, SGR_RESET), f);
+			}
+			fputc('\n', f);
+			first = false;
 		}
-		fputc('\n', f);
-		first = false;
 	}
 }
 
