@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
@@ -349,30 +350,36 @@ static int owner_pid_cmp(const void *a, const void *b)
 	return (x->port > y->port) - (x->port < y->port);
 }
 
-/* closewait.top.side, .peer, .where from the process's biggest group. */
-static int closewait_top_group(struct facts *f, const struct census_owner *g)
+/* closewait.top.side, .peer, .where from the process's biggest group g
+ * of its total sockets. where names the group's share when the process
+ * has others: "1200 on its listening port 7000". */
+static int closewait_top_group(struct facts *f, const struct census_owner *g,
+			       uint64_t total)
 {
-	char addr[64];
+	char peer[64], share[32] = "";
+	const char *what;
 
+	if (g->count < total)
+		snprintf(share, sizeof(share), "%llu ", (unsigned long long)g->count);
 	if (!g->client) {
 		f->cw_top_side = "server";
 		f->cw_peer_reason = "the sockets are on a listening port (server side)";
-		f->cw_top_where = arena_printf(&f->arena, "on its listening port %u",
-					       (unsigned)g->port);
+		f->cw_top_where = arena_printf(&f->arena, "%son its listening port %u",
+					       share, (unsigned)g->port);
 		return f->cw_top_where ? 0 : -ENOMEM;
 	}
 	f->cw_top_side = "client";
-	if (g->peer_many) {
+	if (census_owner_peer(g, peer, sizeof(peer))) {
+		f->cw_top_peer = arena_strdup(&f->arena, peer);
+		what = f->cw_top_peer;
+	} else {
 		f->cw_top_peer = "several";
-		f->cw_top_where = arena_printf(&f->arena,
-			"connections to several hosts on port %u", (unsigned)g->port);
-		return f->cw_top_where ? 0 : -ENOMEM;
+		what = arena_printf(&f->arena, "several hosts on port %u",
+				    (unsigned)g->port);
 	}
-	census_owner_peer(g, addr, sizeof(addr));
-	f->cw_top_peer = arena_strdup(&f->arena, addr);
-	if (!f->cw_top_peer)
+	if (!what)
 		return -ENOMEM;
-	f->cw_top_where = arena_printf(&f->arena, "connections to %s", f->cw_top_peer);
+	f->cw_top_where = arena_printf(&f->arena, "%sconnections to %s", share, what);
 	return f->cw_top_where ? 0 : -ENOMEM;
 }
 
@@ -426,7 +433,7 @@ static int derive_closewait(struct facts *f)
 	f->cw_top_comm = arena_strdup(&f->arena, best->comm);
 	if (!f->cw_top_comm)
 		return -ENOMEM;
-	return closewait_top_group(f, best);
+	return closewait_top_group(f, best, best_sum);
 }
 
 static int collect_sockets(int root_fd, const struct facts_options *opt,

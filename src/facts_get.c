@@ -266,7 +266,7 @@ static int get_string(const struct facts *f, const struct fact_def *d,
 	X("closewait.top.peer", VALUE_STRING, get_closewait_str, OFF(cw_top_peer), OFF(cw_reason), \
 	  "client side: remote address:port of that group (\"10.0.0.5:8080\"), or \"several\" when its sockets go to several addresses; null on the server side") \
 	X("closewait.top.where", VALUE_STRING, get_closewait_str, OFF(cw_top_where), OFF(cw_reason), \
-	  "that group for summaries: \"on its listening port 7000\" or \"connections to 10.0.0.5:8080\"") \
+	  "that group for summaries: \"on its listening port 7000\", \"connections to 10.0.0.5:8080\", prefixed by its count (\"1200 connections to ...\") when the process has other groups") \
 	X("ports.low", VALUE_NUMBER, get_int, OFF(ports_low), OFF(ports_reason), \
 	  "first port of net.ipv4.ip_local_port_range") \
 	X("ports.high", VALUE_NUMBER, get_int, OFF(ports_high), OFF(ports_reason), \

@@ -236,7 +236,7 @@ static void test_docker_host(void **state)
 		{ "closewait.top.port", W_NUM, 8080 },
 		{ "closewait.top.side", W_STR, 0, "server" },
 		{ "closewait.top.peer", W_NULL, 0, "listening port" },
-		{ "closewait.top.where", W_STR, 0, "on its listening port 8080" },
+		{ "closewait.top.where", W_STR, 0, "3 on its listening port 8080" },
 		{ "ports.low", W_NUM, 32768 },
 		{ "ports.high", W_NUM, 60999 },
 		{ "ports.reserved", W_NUM, 11 },	/* 40000-40009, 50000; not 22 */
