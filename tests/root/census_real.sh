@@ -149,3 +149,10 @@ run_tw 0 sockets --by process
 assert_grep "^  *$CWC4  *$FIXPID  *sockfix  *to 127\\.0\\.0\\.3:5020\$" "$T/out"
 assert_grep "^  *$CW6  *$FIXPID  *sockfix  *listen 5010\$" "$T/out"
 assert_grep "^  *$CW4  *$FIXPID  *sockfix  *listen 5000\$" "$T/out"
+# Only CLOSE_WAIT asked for: the kernel is still asked for the listeners,
+# or every socket would look client side.
+run_tw 0 sockets --state close-wait --by process
+assert_grep "^  *$CWC4  *$FIXPID  *sockfix  *to 127\\.0\\.0\\.3:5020\$" "$T/out"
+assert_grep "^  *$CW6  *$FIXPID  *sockfix  *listen 5010\$" "$T/out"
+assert_grep "^  *$CW4  *$FIXPID  *sockfix  *listen 5000\$" "$T/out"
+assert_no_grep 'LISTEN' "$T/out"
