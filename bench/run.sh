@@ -30,12 +30,18 @@ if [ "$(readlink /proc/self/ns/net)" = "$(readlink /proc/1/ns/net)" ]; then
 	exit 1
 fi
 ip link set lo up || exit 1
+D=$(mktemp -d "${TMPDIR:-/tmp}/twtune-bench.XXXXXX") || exit 1
+# The quiet host first: twtune check with the default profile on the fresh
+# namespace, before any tuning or load (PRODUCT.md: under 20 ms).
+"$BENCHTIME" "$RUNS" "$TWTUNE" check >"$D/quiet" || { rm -rf "$D"; exit 1; }
 echo 400000 >/proc/sys/net/ipv4/tcp_max_tw_buckets || exit 1
 echo "1024 65535" >/proc/sys/net/ipv4/ip_local_port_range || exit 1
+# loadgen listens on 7000-7001 and 9000-9001: keep connect() from taking
+# them as source ports, or a later listen() finds its port in use.
+echo "7000-7001,9000-9001" >/proc/sys/net/ipv4/ip_local_reserved_ports || exit 1
 # tw_reuse (default 2 = loopback) would recycle our TIME_WAIT sockets.
 echo 0 >/proc/sys/net/ipv4/tcp_tw_reuse || exit 1
 
-D=$(mktemp -d "${TMPDIR:-/tmp}/twtune-bench.XXXXXX") || exit 1
 mkfifo "$D/cmd" || exit 1
 "$LOADGEN" <"$D/cmd" >"$D/ack" 2>"$D/loadgen.err" &
 LGPID=$!
@@ -88,7 +94,7 @@ AFTER=$(tw_count)
 FLOOR_COUNT=$("$FLOOR")
 SS_COUNT=$(ss -tanH state time-wait | wc -l)
 
-cat "$D/small" "$D/big" | awk -v n="$BEFORE" -v after="$AFTER" -v fc="$FLOOR_COUNT" \
+cat "$D/quiet" "$D/small" "$D/big" | awk -v n="$BEFORE" -v after="$AFTER" -v fc="$FLOOR_COUNT" \
     -v ssc="$SS_COUNT" -v small="$SMALL" -v strict="${BENCH_STRICT:-0}" '
 function sort(a, k,   i, j, t) {
 	for (i = 2; i <= k; i++)
@@ -102,12 +108,14 @@ function verdict(ok) { if (!ok) miss++; return ok ? "PASS" : "MISS" }
 	for (i = 2; i <= NF; i++) t[NR, i - 1] = $i
 }
 END {
-	# rows: 1 twtune at small, 2 twtune at N, 3 floor, 4 ss
-	for (r = 1; r <= 4; r++) {
-		for (i = 1; i <= runs; i++) { x[i] = t[r, i] }
-		med[r] = median(x, runs); mn[r] = x[1]
+	# rows: 0 check on the quiet namespace, 1 twtune at small, 2 twtune
+	# at N, 3 floor, 4 ss (awk counts the input lines from 1: shift)
+	for (r = 0; r <= 4; r++) {
+		for (i = 1; i <= runs; i++) { x[i] = t[r + 1, i] }
+		med[r] = median(x, runs); mn[r] = x[1]; rs[r] = rss[r + 1]
 	}
-	for (i = 1; i <= runs; i++) { q[i] = t[2, i] / t[3, i]; s[i] = t[4, i] / t[2, i] }
+	for (r = 0; r <= 4; r++) rss[r] = rs[r]
+	for (i = 1; i <= runs; i++) { q[i] = t[3, i] / t[4, i]; s[i] = t[5, i] / t[3, i] }
 	qr = median(q, runs); sr = median(s, runs)
 	printf "sockets during measurement: %d TIME_WAIT before, %d after; floor saw %d sockets, ss %d TIME_WAIT\n", n, after, fc, ssc
 	printf "%-46s %8s %8s %9s\n", "whole process, wall time", "median", "min", "peak RSS"
@@ -115,10 +123,12 @@ END {
 	printf "%-46s %6.1fms %6.1fms %6d KiB\n", "sockdiag-floor (bare libmnl dump, counts)", med[3], mn[3], rss[3]
 	printf "%-46s %6.1fms %6.1fms\n", "ss -tan state time-wait | wc -l", med[4], mn[4]
 	printf "%-46s %6.1fms %6.1fms %6d KiB\n", sprintf("twtune sockets at %d TIME_WAIT", small), med[1], mn[1], rss[1]
+	printf "%-46s %6.1fms %6.1fms %6d KiB\n", "twtune check, quiet namespace (default)", med[0], mn[0], rss[0]
 	printf "census / floor   (median of rounds) %5.2fx  target <= 1.30  %s\n", qr, verdict(qr <= 1.30)
 	printf "ss / census      (median of rounds) %5.1fx  target >= 3     %s\n", sr, verdict(sr >= 3)
 	m = rss[2] / rss[1]
 	printf "peak RSS %dk / %dk              %5.2fx  target <= 1.20  %s\n", n / 1000, small / 1000, m, verdict(m <= 1.20)
+	printf "check on a quiet host (median)    %6.1fms  target < 20 ms   %s\n", med[0], verdict(med[0] < 20)
 	exit (strict && miss) ? 1 : 0
 }'
 status=$?

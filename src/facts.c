@@ -314,11 +314,16 @@ static int collect_ports(int root_fd, struct facts *f, struct diag *diag)
 	if (r < 0)
 		return r;
 	if (s) {
-		r = facts_parse_reserved_ports(s,
+		uint8_t *bits = arena_alloc(&f->arena, FACTS_PORT_BITS_SIZE);
+
+		if (!bits)
+			return -ENOMEM;
+		r = facts_parse_reserved_set(s,
 			"/proc/sys/net/ipv4/ip_local_reserved_ports", diag, low,
-			high, &reserved);
+			high, bits, &reserved);
 		if (r < 0)
 			return r;
+		f->ports_reserved_bits = reserved ? bits : NULL;
 	}
 	f->ports_low = (struct fact_int){ true, low };
 	f->ports_high = (struct fact_int){ true, high };
@@ -487,6 +492,42 @@ static int collect_sockets(int root_fd, const struct facts_options *opt,
 	return derive_closewait(f);
 }
 
+/* ports.listening_in_range*: needs the range (collect_ports) and the
+ * census (collect_sockets). The census lists each listening port once,
+ * whatever the address family. */
+static int derive_listening(struct facts *f)
+{
+	const struct census *c = &f->census;
+	char list[FACTS_LISTEN_LIST_MAX * 6 + 1];
+	size_t len = 0, i;
+	int64_t n = 0;
+
+	if (!f->ports_low.present) {
+		f->ports_listening_reason = f->ports_reason;
+		return 0;
+	}
+	if (!f->sockets_collected) {
+		f->ports_listening_reason = f->sockets_reason ? f->sockets_reason :
+			"sockets were not counted";
+		return 0;
+	}
+	list[0] = '\0';
+	for (i = 0; i < c->n_listen_ports; i++) {
+		unsigned port = c->listen_ports[i];
+
+		if (port < f->ports_low.value || port > f->ports_high.value ||
+		    (f->ports_reserved_bits &&
+		     facts_port_bit(f->ports_reserved_bits, port)))
+			continue;
+		if (n++ < FACTS_LISTEN_LIST_MAX)
+			len += (size_t)snprintf(list + len, sizeof(list) - len,
+						"%s%u", len ? "," : "", port);
+	}
+	f->ports_listening_in_range = (struct fact_int){ true, n };
+	f->ports_listening_list = arena_strdup(&f->arena, list);
+	return f->ports_listening_list ? 0 : -ENOMEM;
+}
+
 static int collect_boot(int root_fd, const struct facts_options *opt,
 			struct facts *f, struct diag *diag)
 {
@@ -551,6 +592,7 @@ int facts_collect(int root_fd, const char *root_name,
 	STEP(collect_ports(root_fd, f, diag));
 	STEP(facts_env_collect(root_fd, host_root, f, diag));
 	STEP(collect_sockets(root_fd, opt, f, diag));
+	STEP(derive_listening(f));
 	STEP(collect_boot(root_fd, opt, f, diag));
 #undef STEP
 	if (bad) {

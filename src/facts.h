@@ -69,6 +69,15 @@ struct facts {
 
 	/* ip_local_port_range, reserved ports inside it, usable count. */
 	struct fact_int ports_low, ports_high, ports_reserved, ports_ephemeral;
+	/* Listening TCP ports (IPv4 and IPv6) inside the range and not
+	 * reserved: how many, and the first FACTS_LISTEN_LIST_MAX of them
+	 * ascending as "8080,9000". Null (reason) without range or census. */
+	struct fact_int ports_listening_in_range;
+	const char *ports_listening_list;
+	const char *ports_listening_reason;
+	/* Reserved ports inside the range as a bit set (facts_parse.h), NULL
+	 * when none are reserved; what the line above is judged against. */
+	const uint8_t *ports_reserved_bits;
 
 	int env_nat;			/* 1 yes, 0 no, -1 unknown */
 	const char **env_nat_reasons;	/* why we think so */
@@ -109,6 +118,8 @@ struct facts {
 /* CLOSE_WAIT owners are looked up from this many sockets on (or always with
  * --owners): scanning every /proc/PID/fd is not free on a busy host. */
 #define FACTS_OWNERS_THRESHOLD 16
+/* ports.listening_in_range_list names at most this many ports. */
+#define FACTS_LISTEN_LIST_MAX 10
 /* --sample is bounded. */
 #define FACTS_SAMPLE_MAX 3600
 

@@ -275,6 +275,10 @@ static int get_string(const struct facts *f, const struct fact_def *d,
 	  "ports of net.ipv4.ip_local_reserved_ports inside the range") \
 	X("ports.ephemeral", VALUE_NUMBER, get_int, OFF(ports_ephemeral), OFF(ports_reason), \
 	  "usable ephemeral ports: high - low + 1 - reserved") \
+	X("ports.listening_in_range", VALUE_NUMBER, get_int, OFF(ports_listening_in_range), OFF(ports_listening_reason), \
+	  "distinct listening TCP ports (IPv4 and IPv6) inside the range and not in ip_local_reserved_ports") \
+	X("ports.listening_in_range_list", VALUE_STRING, get_string, OFF(ports_listening_list), OFF(ports_listening_reason), \
+	  "up to 10 of those ports, ascending, comma-separated (\"8080,9000\"); \"\" when none") \
 	X("sockstat.tw", VALUE_NUMBER, get_int, OFF(sockstat_tw), OFF(sockstat_reason), \
 	  "timewait minisockets, TIME_WAIT and orphaned FIN_WAIT2 (/proc/net/sockstat)") \
 	X("sockstat.orphan", VALUE_NUMBER, get_int, OFF(sockstat_orphan), OFF(sockstat_reason), \

@@ -68,6 +68,18 @@ int facts_parse_port_range(const char *s, const char *file, struct diag *diag,
 int facts_parse_reserved_ports(const char *s, const char *file,
 			       struct diag *diag, unsigned low, unsigned high,
 			       unsigned *ret_count);
+/* The same, also marking those ports (bit port % 8 of byte port / 8) in
+ * bits, which it clears first; ports outside [low, high] stay unmarked.
+ * On error bits holds nothing useful. */
+#define FACTS_PORT_BITS_SIZE (65536 / 8)
+int facts_parse_reserved_set(const char *s, const char *file,
+			     struct diag *diag, unsigned low, unsigned high,
+			     uint8_t bits[FACTS_PORT_BITS_SIZE],
+			     unsigned *ret_count);
+static inline bool facts_port_bit(const uint8_t *bits, unsigned port)
+{
+	return port < 65536 && (bits[port / 8] & (1u << (port % 8)));
+}
 
 /* Environment: what the NAT / container inference looks at. */
 struct facts_env_input {

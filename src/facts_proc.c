@@ -535,9 +535,21 @@ int facts_parse_reserved_ports(const char *s, const char *file,
 			       struct diag *diag, unsigned low, unsigned high,
 			       unsigned *ret_count)
 {
-	uint8_t bits[65536 / 8] = { 0 };
+	uint8_t bits[FACTS_PORT_BITS_SIZE];
+
+	return facts_parse_reserved_set(s, file, diag, low, high, bits,
+					ret_count);
+}
+
+int facts_parse_reserved_set(const char *s, const char *file,
+			     struct diag *diag, unsigned low, unsigned high,
+			     uint8_t bits[FACTS_PORT_BITS_SIZE],
+			     unsigned *ret_count)
+{
 	const char *p = s, *end = s + strlen(s);
 	unsigned count = 0;
+
+	memset(bits, 0, FACTS_PORT_BITS_SIZE);
 
 	while (end > p && is_blank(end[-1]))
 		end--;

@@ -34,6 +34,8 @@ if [ \$rc = 98 ]; then cat "$T"/vg.*.log >&2; fi
 exit \$rc
 EOF_VG
 	chmod +x "$T/twtune-vg"
+	# tests that run the binary as an unprivileged user must reach it
+	chmod 755 "$T"
 	TWTUNE="$T/twtune-vg"
 fi
 

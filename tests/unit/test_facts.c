@@ -74,13 +74,24 @@ static const struct facts_options root_opts = {
 	.boot_mode = SYSCTLD_SYSTEMD,
 };
 
-static int collect(struct ctx_ *c, const char *name,
-		   const struct facts_options *opt)
+/* collect() on a copy of root name with text appended to its file rel
+ * (when rel is not NULL). */
+static int collect_edit(struct ctx_ *c, const char *name,
+			const struct facts_options *opt, const char *rel,
+			const char *text)
 {
-	char path[512];
+	char path[512], file[640];
 	int root_fd, r;
+	FILE *fp;
 
 	copy_root(c, name, path, sizeof(path));
+	if (rel) {
+		snprintf(file, sizeof(file), "%s/%s", path, rel);
+		fp = fopen(file, "a");
+		assert_non_null(fp);
+		assert_true(fputs(text, fp) >= 0);
+		assert_int_equal(fclose(fp), 0);
+	}
 	arena_init(&c->arena);
 	diag_init(&c->diag, &c->arena);
 	c->f = NULL;
@@ -88,6 +99,12 @@ static int collect(struct ctx_ *c, const char *name,
 	r = facts_collect(root_fd, path, opt, &c->diag, &c->f);
 	close(root_fd);
 	return r;
+}
+
+static int collect(struct ctx_ *c, const char *name,
+		   const struct facts_options *opt)
+{
+	return collect_edit(c, name, opt, NULL, NULL);
 }
 
 static void done(struct ctx_ *c)
@@ -215,9 +232,9 @@ static void test_docker_host(void **state)
 		{ "sockets.close", W_NUM, 0 },
 		{ "sockets.close_wait", W_NUM, 5 },
 		{ "sockets.last_ack", W_NUM, 0 },
-		{ "sockets.listen", W_NUM, 4 },
+		{ "sockets.listen", W_NUM, 10 },
 		{ "sockets.closing", W_NUM, 0 },
-		{ "sockets.total", W_NUM, 21 },
+		{ "sockets.total", W_NUM, 27 },
 		{ "sockets.source", W_STR, 0, "proc" },
 		{ "tw.active", W_NUM, 7 },
 		{ "tw.passive", W_NUM, 2 },
@@ -241,6 +258,11 @@ static void test_docker_host(void **state)
 		{ "ports.high", W_NUM, 60999 },
 		{ "ports.reserved", W_NUM, 11 },	/* 40000-40009, 50000; not 22 */
 		{ "ports.ephemeral", W_NUM, 28221 },
+		/* Listening: 22, 80, 443 below the range, 61000 above it,
+		 * 40005 and 50000 reserved; 45000 (IPv4 and IPv6) and 55555
+		 * (IPv6 only) count once each. */
+		{ "ports.listening_in_range", W_NUM, 2 },
+		{ "ports.listening_in_range_list", W_STR, 0, "45000,55555" },
 		{ "sockstat.tw", W_NUM, 7 },
 		{ "sockstat.orphan", W_NUM, 1 },
 		{ "sockstat.inuse", W_NUM, 12 },
@@ -327,6 +349,8 @@ static void test_legacy_host(void **state)
 		{ "closewait.top.peer", W_NULL, 0, "use --owners" },
 		{ "ports.reserved", W_NUM, 0 },
 		{ "ports.ephemeral", W_NUM, 28233 },
+		{ "ports.listening_in_range", W_NUM, 0 },	/* only :80 */
+		{ "ports.listening_in_range_list", W_STR, 0, "" },
 		{ "conntrack.count", W_NULL, 0, "nf_conntrack is not loaded" },
 		{ "conntrack.max", W_NULL, 0, "nf_conntrack is not loaded" },
 		{ "files.open", W_NUM, 960 },
@@ -404,6 +428,11 @@ static void test_empty_root(void **state)
 		{ "tw.top.address", W_NULL, 0, "/proc/net/tcp is missing" },
 		{ "closewait.top.pid", W_NULL, 0, "/proc/net/tcp is missing" },
 		{ "ports.low", W_NULL, 0, "'net.ipv4.ip_local_port_range' does not exist" },
+		/* Both missing: the range is what is asked about. */
+		{ "ports.listening_in_range", W_NULL, 0,
+		  "'net.ipv4.ip_local_port_range' does not exist" },
+		{ "ports.listening_in_range_list", W_NULL, 0,
+		  "'net.ipv4.ip_local_port_range' does not exist" },
 		{ "sockstat.tw", W_NULL, 0, "/proc/net/sockstat is missing" },
 		{ "conntrack.count", W_NULL, 0, "nf_conntrack is not loaded" },
 		{ "files.open", W_NULL, 0, "/proc/sys/fs/file-nr" },
@@ -447,6 +476,9 @@ static void test_no_sockets_no_boot(void **state)
 		{ "tw.max_per_destination", W_NULL, 0, "--no-sockets" },
 		{ "closewait.max_per_process", W_NULL, 0, "--no-sockets" },
 		{ "ports.ephemeral", W_NUM, 28221 },
+		{ "ports.listening_in_range", W_NULL, 0,
+		  "sockets were not counted (--no-sockets)" },
+		{ "ports.listening_in_range_list", W_NULL, 0, "--no-sockets" },
 	};
 	static const struct want_fn fns[] = {
 		{ F_BOOT, "net.ipv4.tcp_tw_reuse", 0, { .kind = W_NULL,
@@ -488,6 +520,42 @@ static void test_sample(void **state)
 	done(&c);
 }
 
+/* ports.listening_in_range_list names the first 10 ports, ascending,
+ * whatever order the table has them in; the count has them all. The
+ * legacy host's range is 32768-61000 (both ends inside) and it reserves
+ * nothing. */
+static void test_listening_list_bounded(void **state)
+{
+	static const struct want want[] = {
+		{ "sockets.listen", W_NUM, 15 },
+		{ "ports.listening_in_range", W_NUM, 12 },
+		{ "ports.listening_in_range_list", W_STR, 0,
+		  "32768,40000,40001,40002,40003,40004,40005,40006,40007,40008" },
+	};
+	char rows[16 * 200] = "";
+	static const unsigned ports[] = {
+		61001, 61000, 40009, 40008, 40007, 40006, 40005, 40004, 40003,
+		40002, 40001, 40000, 32768, 32767,
+	};
+	size_t i, len = 0;
+	struct facts_options opt = root_opts;
+	struct ctx_ c;
+
+	opt.owners = false;
+	for (i = 0; i < N(ports); i++)
+		len += (size_t)snprintf(rows + len, sizeof(rows) - len,
+			"  %2zu: 00000000:%04X 00000000:0000 0A 00000000:00000000 "
+			"00:00000000 00000000     0        0 %zu 1 "
+			"0000000000000000 100 0 0 10 0\n", i + 4, ports[i],
+			i + 5000);
+	assert_true(len < sizeof(rows) - 1);
+	assert_int_equal(collect_edit(&c, "facts-legacy", &opt, "proc/net/tcp",
+				      rows), 0);
+	assert_int_equal(diag_errors(&c.diag), 0);
+	check_facts(c.f, want, N(want));
+	done(&c);
+}
+
 static void test_names(void **state)
 {
 	static const char *const spec[] = {
@@ -501,7 +569,9 @@ static void test_names(void **state)
 		"closewait.max_per_process", "closewait.top.pid",
 		"closewait.top.comm", "closewait.top.port", "closewait.top.side",
 		"closewait.top.peer", "closewait.top.where", "ports.low",
-		"ports.high", "ports.reserved", "ports.ephemeral", "sockstat.tw",
+		"ports.high", "ports.reserved", "ports.ephemeral",
+		"ports.listening_in_range", "ports.listening_in_range_list",
+		"sockstat.tw",
 		"sockstat.orphan", "sockstat.inuse", "sockstat.alloc",
 		"sockstat.mem", "conntrack.count", "conntrack.max", "files.open",
 		"files.max", "env.nat", "env.nat_reasons", "env.forwarding",
@@ -611,6 +681,7 @@ int main(void)
 		cmocka_unit_test(test_empty_root),
 		cmocka_unit_test(test_no_sockets_no_boot),
 		cmocka_unit_test(test_sample),
+		cmocka_unit_test(test_listening_list_bounded),
 		cmocka_unit_test(test_names),
 		cmocka_unit_test(test_types),
 		cmocka_unit_test(test_live_host),
