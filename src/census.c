@@ -160,3 +160,31 @@ void census_addr_format(const struct census_addr *a, char *buf, size_t size)
 		strcpy(tmp, "?");
 	snprintf(buf, size, "%s", tmp);
 }
+
+bool census_owner_peer(const struct census_owner *o, char *buf, size_t size)
+{
+	char addr[INET6_ADDRSTRLEN];
+
+	if (size)
+		buf[0] = '\0';
+	if (!o->client || o->peer_many || !size)
+		return false;
+	census_addr_format(&o->peer, addr, sizeof(addr));
+	if (o->peer.family == AF_INET6)
+		snprintf(buf, size, "[%s]:%u", addr, (unsigned)o->port);
+	else
+		snprintf(buf, size, "%s:%u", addr, (unsigned)o->port);
+	return true;
+}
+
+void census_owner_where(const struct census_owner *o, char *buf, size_t size)
+{
+	char peer[INET6_ADDRSTRLEN + 8];
+
+	if (!o->client)
+		snprintf(buf, size, "listen %u", (unsigned)o->port);
+	else if (census_owner_peer(o, peer, sizeof(peer)))
+		snprintf(buf, size, "to %s", peer);
+	else
+		snprintf(buf, size, "to (several):%u", (unsigned)o->port);
+}

@@ -60,10 +60,21 @@ struct census_lport {
 	uint64_t count;
 };
 
+/* CLOSE_WAIT sockets of one process, grouped by what they share. Server
+ * side (client false): the local port is a listening port, and port is
+ * that port; one leaking service shows as one group. Client side: the
+ * local port is not a listening port (this host connected out), and
+ * port is the REMOTE port, since every socket has its own ephemeral
+ * local port; peer is the remote address when all sockets of the group
+ * have the same one, else peer_many is set and peer is zero. Memory is
+ * O(processes x remote ports), never O(sockets). */
 struct census_owner {
 	pid_t pid;		/* 0 when no process owns the inode (or unknown) */
 	char comm[17];
-	uint16_t port;		/* local port */
+	bool client;
+	bool peer_many;		/* client side: sockets to several addresses */
+	uint16_t port;		/* local listening port, or remote port if client */
+	struct census_addr peer;	/* client side, !peer_many: remote address */
 	uint64_t count;
 };
 
@@ -135,6 +146,12 @@ const char *census_state_name(enum census_state s);	/* "TIME_WAIT" */
 int census_state_parse(const char *s, enum census_state *ret);
 /* "10.0.0.1" / "2001:db8::1" */
 void census_addr_format(const struct census_addr *a, char *buf, size_t size);
+
+/* Client-side group with one peer: "10.0.0.5:8080" / "[2001:db8::1]:443",
+ * returns true. Server side or several peers: "" and false. */
+bool census_owner_peer(const struct census_owner *o, char *buf, size_t size);
+/* For tables: "listen 7000", "to 10.0.0.5:8080", "to (several):8080". */
+void census_owner_where(const struct census_owner *o, char *buf, size_t size);
 
 /* Ephemeral ports connect() can choose from: ip_local_port_range minus
  * ip_local_reserved_ports inside it. */

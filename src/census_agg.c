@@ -161,7 +161,11 @@ static uint8_t addr_fold(int family, const void *addr, uint8_t out[16])
 	return AF_INET6;
 }
 
-static void push_inode(struct census_agg *a, uint64_t inode, uint16_t port)
+/* Server side when the local port is a listening port (the listen pass
+ * ran first), client side otherwise: then the remote end is what the
+ * sockets of one leak share, as the local ports are all different. */
+static void push_inode(struct census_agg *a, uint64_t inode, int family,
+		       uint16_t sport, const void *dst, uint16_t dport)
 {
 	struct agg_inode *n;
 	size_t ncap;
@@ -183,7 +187,13 @@ static void push_inode(struct census_agg *a, uint64_t inode, uint16_t port)
 	n = &a->inodes[a->n_inodes++];
 	memset(n, 0, sizeof(*n));
 	n->inode = inode;
-	n->port = port;
+	if (agg_is_listen(a, sport)) {
+		n->port = sport;
+		return;
+	}
+	n->client = true;
+	n->port = dport;
+	n->peer.family = addr_fold(family, dst, n->peer.bytes);
 }
 
 static void add_time_wait(struct census_agg *a, int family, const void *src,
@@ -229,7 +239,7 @@ void agg_sock(struct census_agg *a, unsigned state, int family,
 	if (state == CENSUS_TIME_WAIT)
 		add_time_wait(a, family, src, sport, dst, dport);
 	else if (state == CENSUS_CLOSE_WAIT && a->want_inodes)
-		push_inode(a, inode, sport);
+		push_inode(a, inode, family, sport, dst, dport);
 }
 
 static void addr_from_key(struct census_addr *out, uint8_t family,

@@ -23,10 +23,14 @@ struct agg_table {
 	size_t slot_size;
 };
 
-/* One CLOSE_WAIT socket waiting for its owner. */
+/* One CLOSE_WAIT socket waiting for its owner. client and port as in
+ * struct census_owner: the local listening port (server side) or the
+ * remote port and address (client side). */
 struct agg_inode {
 	uint64_t inode;
+	struct census_addr peer;	/* client side only; zero otherwise */
 	uint16_t port;
+	bool client;
 	bool found;
 	pid_t pid;
 	char comm[17];

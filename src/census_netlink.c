@@ -164,9 +164,11 @@ int census_netlink_collect(struct census_agg *a, bool *ret_refused,
 	stage = "dump";
 
 	/* Listening ports first: they decide whether a TIME_WAIT socket is
-	 * active (we connected) or passive (a client of ours did). */
+	 * active (we connected) or passive (a client of ours did), and
+	 * which side of a CLOSE_WAIT socket we are. */
 	if (a->mask & (CENSUS_STATE_BIT(CENSUS_LISTEN) |
-		       CENSUS_STATE_BIT(CENSUS_TIME_WAIT))) {
+		       CENSUS_STATE_BIT(CENSUS_TIME_WAIT) |
+		       CENSUS_STATE_BIT(CENSUS_CLOSE_WAIT))) {
 		pass.listen = true;
 		for (i = 0; i < sizeof(families) && r >= 0; i++)
 			r = nl_dump(nl, buf, seq++, families[i],

@@ -139,12 +139,16 @@ static bool is_pid(const char *s)
 	return i > 0 && i < 10;
 }
 
+/* The group of a socket: process, side, port (peer addresses are merged
+ * into one group, see struct census_owner). */
 static int owner_cmp_key(const void *pa, const void *pb)
 {
 	const struct census_owner *x = pa, *y = pb;
 
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
+	if (x->client != y->client)
+		return x->client ? 1 : -1;
 	if (x->port != y->port)
 		return x->port < y->port ? -1 : 1;
 	return strcmp(x->comm, y->comm);
@@ -159,10 +163,47 @@ static int owner_cmp_count(const void *pa, const void *pb)
 	return owner_cmp_key(pa, pb);
 }
 
+static void inode_owner(const struct agg_inode *e, struct census_owner *o)
+{
+	memset(o, 0, sizeof(*o));
+	o->client = e->client;
+	o->port = e->port;
+	o->peer = e->peer;
+	o->count = 1;
+	if (e->found) {
+		o->pid = e->pid;
+		memcpy(o->comm, e->comm, sizeof(o->comm));
+	} else {
+		strcpy(o->comm, "?");
+	}
+}
+
+static int inode_group_cmp(const void *pa, const void *pb)
+{
+	struct census_owner x, y;
+
+	inode_owner(pa, &x);
+	inode_owner(pb, &y);
+	return owner_cmp_key(&x, &y);
+}
+
+/* Adds socket o to group g (same key): the peer stays only while every
+ * socket has the same one. */
+static void owner_merge(struct census_owner *g, const struct census_owner *o)
+{
+	g->count += o->count;
+	if (g->client && !g->peer_many &&
+	    (g->peer.family != o->peer.family ||
+	     memcmp(g->peer.bytes, o->peer.bytes, sizeof(g->peer.bytes)))) {
+		g->peer_many = true;
+		memset(&g->peer, 0, sizeof(g->peer));
+	}
+}
+
 int census_owner_scan(int root_fd, struct census_agg *a, struct census *c)
 {
-	struct census_owner *o;
-	size_t i, n, found = 0, total;
+	struct census_owner *o, cur;
+	size_t i, n, found = 0;
 	struct dirent *de;
 	DIR *d;
 	int fd;
@@ -184,43 +225,39 @@ int census_owner_scan(int root_fd, struct census_agg *a, struct census *c)
 		close(fd);
 	}
 
-	total = a->n_inodes + (a->cw_no_inode ? 1 : 0);
 	c->owners_resolved = true;
 	c->cw_unresolved = a->cw_no_inode;
-	if (!total)
+	for (i = 0; i < a->n_inodes; i++)
+		if (!a->inodes[i].found)
+			c->cw_unresolved++;
+	/* Sort the sockets by group and count the groups first, so the
+	 * result holds one entry per group, not per socket. */
+	qsort(a->inodes, a->n_inodes, sizeof(*a->inodes), inode_group_cmp);
+	n = a->cw_no_inode ? 1 : 0;
+	for (i = 0; i < a->n_inodes; i++)
+		if (i == 0 || inode_group_cmp(&a->inodes[i - 1], &a->inodes[i]))
+			n++;
+	if (!n)
 		return 0;
-	o = calloc(total, sizeof(*o));
+	o = calloc(n, sizeof(*o));
 	if (!o)
 		return -ENOMEM;
+	n = 0;
 	for (i = 0; i < a->n_inodes; i++) {
-		const struct agg_inode *e = &a->inodes[i];
-
-		o[i].port = e->port;
-		o[i].count = 1;
-		if (e->found) {
-			o[i].pid = e->pid;
-			memcpy(o[i].comm, e->comm, sizeof(o[i].comm));
-		} else {
-			strcpy(o[i].comm, "?");
-			c->cw_unresolved++;
-		}
+		inode_owner(&a->inodes[i], &cur);
+		if (n && owner_cmp_key(&o[n - 1], &cur) == 0)
+			owner_merge(&o[n - 1], &cur);
+		else
+			o[n++] = cur;
 	}
-	n = a->n_inodes;
+	/* Sockets without an inode: owner and side unknown. */
 	if (a->cw_no_inode) {
 		strcpy(o[n].comm, "?");
 		o[n].count = a->cw_no_inode;
 		n++;
 	}
-	/* Merge (pid, port, comm) runs, then order by count. */
-	qsort(o, n, sizeof(*o), owner_cmp_key);
-	for (i = 0, total = 0; i < n; i++) {
-		if (total && owner_cmp_key(&o[total - 1], &o[i]) == 0)
-			o[total - 1].count += o[i].count;
-		else
-			o[total++] = o[i];
-	}
-	qsort(o, total, sizeof(*o), owner_cmp_count);
+	qsort(o, n, sizeof(*o), owner_cmp_count);
 	c->cw_by_owner = o;
-	c->n_cw_by_owner = total;
+	c->n_cw_by_owner = n;
 	return 0;
 }

@@ -340,9 +340,11 @@ int census_proc_collect(int root_fd, struct census_agg *a, struct census *c)
 		return -ENOMEM;
 	/* Two passes, like the netlink dumps: a listener may be printed
 	 * after a TIME_WAIT socket on its port (tcp6 after tcp, or a
-	 * hand-made snapshot), and no row is kept to classify it later. */
-	if (a->mask & CENSUS_STATE_BIT(CENSUS_TIME_WAIT) ||
-	    a->mask & CENSUS_STATE_BIT(CENSUS_LISTEN))
+	 * hand-made snapshot), and no row is kept to classify it later
+	 * (TIME_WAIT active or passive, CLOSE_WAIT server or client side). */
+	if (a->mask & (CENSUS_STATE_BIT(CENSUS_TIME_WAIT) |
+		       CENSUS_STATE_BIT(CENSUS_CLOSE_WAIT) |
+		       CENSUS_STATE_BIT(CENSUS_LISTEN)))
 		for (i = 0; i < 2 && r >= 0; i++)
 			r = proc_read_file(root_fd, &files[i], buf, a, true);
 	if (a->mask & ~CENSUS_STATE_BIT(CENSUS_LISTEN))

@@ -156,12 +156,16 @@ static void text_processes(const struct census *c, const struct sockets_opts *o)
 		printf("  none\n");
 		return;
 	}
-	printf("  %10s %8s %6s  %s\n", "count", "pid", "port", "command");
+	/* Server side: the listening port; client side: the remote end
+	 * (every socket has its own local port, so that says nothing). */
+	printf("  %10s %8s  %-16s %s\n", "count", "pid", "command", "where");
 	for (i = 0; i < n; i++) {
 		const struct census_owner *w = &c->cw_by_owner[i];
+		char where[80];
 
-		printf("  %10" PRIu64 " %8ld %6u  %s\n", w->count, (long)w->pid,
-		       w->port, w->comm);
+		census_owner_where(w, where, sizeof(where));
+		printf("  %10" PRIu64 " %8ld  %-16s %s\n", w->count, (long)w->pid,
+		       w->comm, where);
 	}
 	if (c->cw_unresolved)
 		printf("  %" PRIu64 " socket%s without a known owner (pid 0 '?'): "
@@ -210,6 +214,7 @@ static void json_addr(struct json *j, const char *key, const struct census_addr 
 
 static void print_json(const struct census *c, const struct sockets_opts *o)
 {
+	char peer[64];
 	struct json j;
 	size_t i;
 	unsigned s;
@@ -295,6 +300,12 @@ static void print_json(const struct census *c, const struct sockets_opts *o)
 		json_kv_string(&j, "comm", w->comm);
 		json_kv_uint(&j, "port", w->port);
 		json_kv_uint(&j, "count", w->count);
+		json_kv_string(&j, "side", w->client ? "client" : "server");
+		if (census_owner_peer(w, peer, sizeof(peer)))
+			json_kv_string(&j, "peer", peer);
+		else
+			json_kv_null(&j, "peer");
+		json_kv_bool(&j, "peer_many", w->peer_many);
 		json_object_end(&j);
 	}
 	json_array_end(&j);

@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -347,11 +348,47 @@ static int owner_pid_cmp(const void *a, const void *b)
 
 	if (x->pid != y->pid)
 		return x->pid < y->pid ? -1 : 1;
-	return x->count > y->count ? -1 : x->count < y->count ? 1 :
-	       (x->port > y->port) - (x->port < y->port);
+	if (x->count != y->count)
+		return x->count > y->count ? -1 : 1;
+	if (x->client != y->client)
+		return x->client ? 1 : -1;
+	return (x->port > y->port) - (x->port < y->port);
 }
 
-/* closewait.*: per process, summed over its ports. */
+/* closewait.top.side, .peer, .where from the process's biggest group g
+ * of its total sockets. where names the group's share when the process
+ * has others: "1200 on its listening port 7000". */
+static int closewait_top_group(struct facts *f, const struct census_owner *g,
+			       uint64_t total)
+{
+	char peer[64], share[32] = "";
+	const char *what;
+
+	if (g->count < total)
+		snprintf(share, sizeof(share), "%llu ", (unsigned long long)g->count);
+	if (!g->client) {
+		f->cw_top_side = "server";
+		f->cw_peer_reason = "the sockets are on a listening port (server side)";
+		f->cw_top_where = arena_printf(&f->arena, "%son its listening port %u",
+					       share, (unsigned)g->port);
+		return f->cw_top_where ? 0 : -ENOMEM;
+	}
+	f->cw_top_side = "client";
+	if (census_owner_peer(g, peer, sizeof(peer))) {
+		f->cw_top_peer = arena_strdup(&f->arena, peer);
+		what = f->cw_top_peer;
+	} else {
+		f->cw_top_peer = "several";
+		what = arena_printf(&f->arena, "several hosts on port %u",
+				    (unsigned)g->port);
+	}
+	if (!what)
+		return -ENOMEM;
+	f->cw_top_where = arena_printf(&f->arena, "%sconnections to %s", share, what);
+	return f->cw_top_where ? 0 : -ENOMEM;
+}
+
+/* closewait.*: per process, summed over its groups (ports and sides). */
 static int derive_closewait(struct facts *f)
 {
 	const struct census *c = &f->census;
@@ -399,7 +436,9 @@ static int derive_closewait(struct facts *f)
 	f->cw_top_pid = (struct fact_int){ true, best->pid };
 	f->cw_top_port = (struct fact_int){ true, best->port };
 	f->cw_top_comm = arena_strdup(&f->arena, best->comm);
-	return f->cw_top_comm ? 0 : -ENOMEM;
+	if (!f->cw_top_comm)
+		return -ENOMEM;
+	return closewait_top_group(f, best, best_sum);
 }
 
 static int collect_sockets(int root_fd, const struct facts_options *opt,

@@ -100,6 +100,11 @@ struct facts {
 	const char *tw_top_address;	/* top (local, destination) pair */
 	struct fact_int cw_max_per_process, cw_top_pid, cw_top_port;
 	const char *cw_top_comm;
+	/* Biggest group of that process (struct census_owner): side is
+	 * "server" or "client"; peer "10.0.0.5:8080", "several", or NULL
+	 * (server side: cw_peer_reason); where a phrase for summaries. */
+	const char *cw_top_side, *cw_top_peer, *cw_top_where;
+	const char *cw_peer_reason;
 	const char *cw_reason;		/* why closewait.top.* is null */
 	const char *env_nat_text;	/* reasons joined with "; " */
 	const char *env_nat_reason;	/* why env.nat is null */

@@ -154,6 +154,21 @@ static int get_closewait(const struct facts *f, const struct fact_def *d,
 	return get_int(f, d, ret);
 }
 
+/* closewait.top.side / .peer / .where: strings of the biggest group. */
+static int get_closewait_str(const struct facts *f, const struct fact_def *d,
+			     struct value *ret)
+{
+	const char *v = AT_STR(f, d->arg);
+
+	if (sockets_null(f, ret))
+		return 0;
+	if (v)
+		*ret = value_string(v);
+	else
+		*ret = value_null(f->cw_top_comm ? f->cw_peer_reason : f->cw_reason);
+	return 0;
+}
+
 static int get_env_nat(const struct facts *f, const struct fact_def *d,
 		       struct value *ret)
 {
@@ -245,7 +260,13 @@ static int get_string(const struct facts *f, const struct fact_def *d,
 	X("closewait.top.comm", VALUE_STRING, get_closewait, 0, OFF(cw_reason), \
 	  "command name of that process (/proc/PID/comm)") \
 	X("closewait.top.port", VALUE_NUMBER, get_closewait, OFF(cw_top_port), OFF(cw_reason), \
-	  "local port where that process holds most CLOSE_WAIT sockets") \
+	  "port of that process's biggest CLOSE_WAIT group: the local listening port (server side) or the remote port (client side)") \
+	X("closewait.top.side", VALUE_STRING, get_closewait_str, OFF(cw_top_side), OFF(cw_reason), \
+	  "\"server\" when that group is on a listening port, \"client\" when the process connected out") \
+	X("closewait.top.peer", VALUE_STRING, get_closewait_str, OFF(cw_top_peer), OFF(cw_reason), \
+	  "client side: remote address:port of that group (\"10.0.0.5:8080\"), or \"several\" when its sockets go to several addresses; null on the server side") \
+	X("closewait.top.where", VALUE_STRING, get_closewait_str, OFF(cw_top_where), OFF(cw_reason), \
+	  "that group for summaries: \"on its listening port 7000\", \"connections to 10.0.0.5:8080\", prefixed by its count (\"1200 connections to ...\") when the process has other groups") \
 	X("ports.low", VALUE_NUMBER, get_int, OFF(ports_low), OFF(ports_reason), \
 	  "first port of net.ipv4.ip_local_port_range") \
 	X("ports.high", VALUE_NUMBER, get_int, OFF(ports_high), OFF(ports_reason), \

@@ -364,20 +364,22 @@ static void socket_tables(FILE *f, const struct check_report *r)
 	n = c->n_cw_by_owner < r->top ? c->n_cw_by_owner : r->top;
 	if (c->owners_resolved && n) {
 		fprintf(f, "\nCLOSE_WAIT by process (top %zu of %zu):\n", n, c->n_cw_by_owner);
-		fprintf(f, "  %8s  %7s  %-16s  %s\n", "SOCKETS", "PID", "COMMAND", "PORT");
+		fprintf(f, "  %8s  %7s  %-16s  %s\n", "SOCKETS", "PID", "COMMAND", "WHERE");
 		for (i = 0; i < n; i++) {
 			const struct census_owner *o = &c->cw_by_owner[i];
+			char where[80];
 
+			census_owner_where(o, where, sizeof(where));
 			if (o->pid) {
 				fprintf(f, "  %8llu  %7d  ", (unsigned long long)o->count,
 					(int)o->pid);
 				put_safe_str(f, o->comm);
-				fprintf(f, "%*s  %u\n", (int)(16 - strnlen(o->comm, 16)), "",
-					o->port);
+				fprintf(f, "%*s  %s\n", (int)(16 - strnlen(o->comm, 16)), "",
+					where);
 			}
 			else
-				fprintf(f, "  %8llu  %7s  %-16s  %u\n",
-					(unsigned long long)o->count, "-", "(no process)", o->port);
+				fprintf(f, "  %8llu  %7s  %-16s  %s\n",
+					(unsigned long long)o->count, "-", "(no process)", where);
 		}
 	}
 }

@@ -123,6 +123,7 @@ static void json_sockets(struct json *j, const struct check_report *r)
 	for (i = 0; r->facts->sockets_collected && c->owners_resolved &&
 		    i < c->n_cw_by_owner && i < r->top; i++) {
 		const struct census_owner *o = &c->cw_by_owner[i];
+		char peer[64];
 
 		json_object_begin(j);
 		if (o->pid)
@@ -132,6 +133,11 @@ static void json_sockets(struct json *j, const struct check_report *r)
 		json_kv_string(j, "comm", o->pid ? o->comm : NULL);
 		json_kv_uint(j, "port", o->port);
 		json_kv_uint(j, "count", o->count);
+		json_kv_string(j, "side", o->client ? "client" : "server");
+		if (census_owner_peer(o, peer, sizeof(peer)))
+			json_kv_string(j, "peer", peer);
+		else
+			json_kv_null(j, "peer");
 		json_object_end(j);
 	}
 	json_array_end(j);

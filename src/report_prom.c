@@ -151,13 +151,15 @@ static void prom_sockets(FILE *f, const struct check_report *r)
 	if (!c->owners_resolved || !c->n_cw_by_owner)
 		return;
 	prom_family(f, "twtune_close_wait_process", "gauge",
-		    "CLOSE_WAIT sockets by owning process and local port (top N).");
+		    "CLOSE_WAIT sockets by owning process, side and port: the local listening port (side server) or the remote port (side client) (top N).");
 	for (i = 0; i < c->n_cw_by_owner && i < r->top; i++) {
 		const struct census_owner *o = &c->cw_by_owner[i];
 
 		fprintf(f, "twtune_close_wait_process{pid=\"%d\",comm=", (int)o->pid);
 		prom_label(f, o->pid ? o->comm : "");
-		fprintf(f, ",port=\"%u\"} %llu\n", o->port, (unsigned long long)o->count);
+		fprintf(f, ",side=\"%s\",port=\"%u\"} %llu\n",
+			o->client ? "client" : "server", o->port,
+			(unsigned long long)o->count);
 	}
 }
 

@@ -94,9 +94,9 @@ with_owners "$T/root"
 printf 'ev\033[31mil\n' >"$T/root/proc/4242/comm"
 run_tw 2 check -p "$P/fx-check.yaml" --root "$T/root" --owners
 assert_no_grep "$(printf '\033')" "$T/out"
-assert_grep '^         3     4242  ev?\[31mil  *8080$' "$T/out"
+assert_grep '^         3     4242  ev?\[31mil  *listen 8080$' "$T/out"
 run_tw 2 check -p "$P/fx-check.yaml" --root "$T/root" --owners --format prometheus
-assert_grep '^twtune_close_wait_process{pid="4242",comm="ev?\[31mil",port="8080"} 3$' "$T/out"
+assert_grep '^twtune_close_wait_process{pid="4242",comm="ev?\[31mil",side="server",port="8080"} 3$' "$T/out"
 rm -rf "$T/root"
 
 # An invalid profile: errors with file:line:col, nothing checked, exit 3.

@@ -21,7 +21,7 @@ assert_grep '^twtune_finding{id="tw-port-exhaustion",severity="critical"} 1$' "$
 assert_grep '^twtune_sockets{state="time_wait"} 90$' "$T/out"
 assert_grep '^twtune_time_wait_destination{address="10.1.2.3",port="443"} 80$' "$T/out"
 assert_no_grep 'address="10.9.9.9"' "$T/out"
-assert_grep '^twtune_close_wait_process{pid="4242",comm="api",port="8080"} 3$' "$T/out"
+assert_grep '^twtune_close_wait_process{pid="4242",comm="api",side="server",port="8080"} 3$' "$T/out"
 assert_grep '^twtune_ports_ephemeral 100$' "$T/out"
 assert_grep '^twtune_netstat_total{name="Tcp.ActiveOpens"} 90000$' "$T/out"
 

@@ -8,6 +8,7 @@
 #   !ID                   a finding that must not be on the fires root
 #   quiet ID SEVERITY     a finding that must be on the quiet root
 #   quiet-status STATUS   overall status expected on the quiet root
+#   summary ID TEXT       the fires root's finding ID has TEXT in its summary
 # The rule <rule-id> itself must be absent on the quiet root, no finding
 # may be unknown, and the exit status must match the reported status.
 # Then the healthy base must be ok with no findings under every profile
@@ -78,6 +79,13 @@ for line in open(expect):
         if quiet and quiet.get("status") != w[1]:
             problems.append("%s/quiet: status %r, expected %s (findings: %s)" %
                             (name, quiet.get("status"), w[1], describe(quiet)))
+    elif w[0] == "summary" and len(w) >= 3:
+        text = line.split("#", 1)[0].split(None, 2)[2].strip()
+        got = [f.get("summary") or "" for f in (fires or {}).get("findings", [])
+               if f.get("id") == w[1]]
+        if fires and not any(text in g for g in got):
+            problems.append("%s/fires: %s summary %r lacks %r" %
+                            (name, w[1], got, text))
     elif w[0] == "quiet":
         if quiet and findings(quiet).get(w[1]) != w[2]:
             problems.append("%s/quiet: expected %s %s, got %s" %

@@ -7,7 +7,7 @@ E="$FIXTURES/sockets"
 # "socket:[N]" do not survive make dist.
 R="$T/roots"
 mkdir "$R" || exit 99
-for d in sockets-basic sockets-v4only sockets-bad sockets-empty; do
+for d in sockets-basic sockets-client sockets-v4only sockets-bad sockets-empty; do
 	cp -R "$FIXTURES/roots/$d" "$R/" || exit 99
 done
 chmod -R u+w "$R" || exit 99	# read-only source tree in distcheck
@@ -15,6 +15,10 @@ while read -r link target; do
 	mkdir -p "$R/sockets-basic/${link%/*}" &&
 		ln -s "$target" "$R/sockets-basic/$link" || exit 99
 done <"$E/basic-fds.txt"
+while read -r link target; do
+	mkdir -p "$R/sockets-client/${link%/*}" &&
+		ln -s "$target" "$R/sockets-client/$link" || exit 99
+done <"$E/client-fds.txt"
 
 # golden NAME ROOT ARGS...: text output must match E/NAME.txt exactly.
 golden() {
@@ -30,6 +34,9 @@ golden basic-process sockets-basic --by process
 golden basic-local-port sockets-basic --by local-port --top 3
 golden basic-tw sockets-basic --state time-wait,fin-wait-2 --top 0
 golden v4only sockets-v4only
+# A client-side leak: each socket has its own local port, so they are
+# grouped by where they go; the one on listening port 7000 by that port.
+golden client-process sockets-client --by process --owners
 golden empty sockets-empty
 
 # The same snapshot through a trailing slash and a relative path.
@@ -46,6 +53,10 @@ for key in '"schema": 1' '"source": "proc"' '"fallback_reason": ' '"states": {' 
 	'"time_wait_passive": 3'; do
 	assert_grep "$key" "$T/out"
 done
+
+run_tw 0 sockets --root "$R/sockets-client" --format json --by process --owners
+assert_json "$T/out"
+assert_same "$E/client-process.json" "$T/out"
 
 # --top limits JSON arrays too; --state limits the states object.
 run_tw 0 sockets --root "$R/sockets-basic" --format json --top 1 --state TIME_WAIT

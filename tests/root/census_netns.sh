@@ -14,7 +14,7 @@ ip netns exec twt-census ip link set lo up || exit 99
 ip netns exec twt-census sh -c 'echo "40000 40999" >/proc/sys/net/ipv4/ip_local_port_range' || exit 99
 
 mkfifo "$T/hold" || exit 99
-ip netns exec twt-census "$SOCKFIX" 1 3 0 0 0 0 0 <"$T/hold" >"$T/ready" 2>&1 &
+ip netns exec twt-census "$SOCKFIX" 1 3 0 0 0 0 0 0 <"$T/hold" >"$T/ready" 2>&1 &
 FIXPID=$!
 exec 9>"$T/hold"
 trap 'exec 9>&-; wait $FIXPID 2>/dev/null; rm -rf "$T"' EXIT

@@ -10,11 +10,12 @@ SOCKFIX="$TWTUNE_BUILDDIR/tests/root/sockfix"
 [ -x "$SOCKFIX" ] || fail "sockfix not built ($SOCKFIX)"
 command -v ss >/dev/null 2>&1 || skip "needs ss (iproute2)"
 
-# EST4 TW4 CW4 PTW4 EST6 TW6 CW6
-EST4=6 TW4=40 CW4=5 PTW4=3 EST6=4 TW6=25 CW6=7
+# EST4 TW4 CW4 PTW4 EST6 TW6 CW6 CWC4 (CWC4: client-side CLOSE_WAIT)
+EST4=6 TW4=40 CW4=5 PTW4=3 EST6=4 TW6=25 CW6=7 CWC4=9
+CW=$((CW4 + CW6 + CWC4))
 
 mkfifo "$T/hold" || exit 99
-"$SOCKFIX" $EST4 $TW4 $CW4 $PTW4 $EST6 $TW6 $CW6 <"$T/hold" >"$T/ready" 2>"$T/sockfix.err" &
+"$SOCKFIX" $EST4 $TW4 $CW4 $PTW4 $EST6 $TW6 $CW6 $CWC4 <"$T/hold" >"$T/ready" 2>"$T/sockfix.err" &
 FIXPID=$!
 exec 9>"$T/hold"
 trap 'exec 9>&-; kill $FIXPID 2>/dev/null; wait $FIXPID 2>/dev/null; rm -rf "$T"' EXIT
@@ -49,11 +50,11 @@ expect ESTABLISHED "$(jnum ESTABLISHED "$T/nl.json")" $((2 * (EST4 + EST6)))
 expect TIME_WAIT "$(jnum TIME_WAIT "$T/nl.json")" $((TW4 + PTW4 + TW6))
 expect time_wait_active "$(jnum time_wait_active "$T/nl.json")" $((TW4 + TW6))
 expect time_wait_passive "$(jnum time_wait_passive "$T/nl.json")" $PTW4
-expect CLOSE_WAIT "$(jnum CLOSE_WAIT "$T/nl.json")" $((CW4 + CW6))
-# The clients of the CLOSE_WAIT sockets are orphans in FIN_WAIT2 (timewait
+expect CLOSE_WAIT "$(jnum CLOSE_WAIT "$T/nl.json")" $CW
+# The ends that closed first are orphans in FIN_WAIT2 (timewait
 # minisockets with substate FIN_WAIT2).
-expect FIN_WAIT2 "$(jnum FIN_WAIT2 "$T/nl.json")" $((CW4 + CW6))
-expect LISTEN "$(jnum LISTEN "$T/nl.json")" 5
+expect FIN_WAIT2 "$(jnum FIN_WAIT2 "$T/nl.json")" $CW
+expect LISTEN "$(jnum LISTEN "$T/nl.json")" 6
 expect 'top destination' "$(jfirst time_wait_by_destination address "$T/nl.json")" 127.0.0.2
 expect 'top port' "$(jfirst time_wait_by_destination port "$T/nl.json")" 5001
 expect 'top count' "$(jfirst time_wait_by_destination count "$T/nl.json")" $TW4
@@ -76,13 +77,30 @@ expect 'time-wait vs ss state time-wait' "$(jnum TIME_WAIT "$T/nl.json")" \
 want=$(ss -tanH state time-wait dst 127.0.0.2 dport = :5001 | wc -l)
 expect 'top count vs ss' "$(jfirst time_wait_by_destination count "$T/nl.json")" $((want))
 
-# CLOSE_WAIT owners: the helper itself, 7 on ::1 port 5010, 5 on 5000.
+# CLOSE_WAIT owners, all the helper itself: 9 client side toward
+# 127.0.0.3:5020 (each on its own local port, as ss shows: one group, not
+# 9), then server side 7 on listening port [::1]:5010 and 5 on 5000.
+want=$(ss -tanH state close-wait dst 127.0.0.3 dport = :5020 | wc -l)
+expect 'client CLOSE_WAIT vs ss' $((want)) $CWC4
+want=$(ss -tanH state close-wait dst 127.0.0.3 dport = :5020 |
+	awk '{ n = split($3, a, ":"); print a[n] }' | sort -u | wc -l)
+expect 'client local ports vs ss' $((want)) $CWC4
 sed -n '/"close_wait_by_process"/,$p' "$T/nl.json" >"$T/cw"
+[ "$(grep -c '"pid"' "$T/cw")" = 3 ] || { cat "$T/cw" >&2; fail "expected 3 owner groups"; }
 expect 'owner pid' "$(jfirst close_wait_by_process pid "$T/cw")" $FIXPID
 expect 'owner comm' "$(jfirst close_wait_by_process comm "$T/cw")" sockfix
-expect 'owner port' "$(jfirst close_wait_by_process port "$T/cw")" 5010
-expect 'owner count' "$(jfirst close_wait_by_process count "$T/cw")" $CW6
-assert_grep '"port": 5000' "$T/cw"
+expect 'owner side' "$(jfirst close_wait_by_process side "$T/cw")" client
+expect 'owner port' "$(jfirst close_wait_by_process port "$T/cw")" 5020
+expect 'owner peer' "$(jfirst close_wait_by_process peer "$T/cw")" 127.0.0.3:5020
+expect 'owner count' "$(jfirst close_wait_by_process count "$T/cw")" $CWC4
+# The server-side groups: the listening ports ss shows, no peer.
+for port in 5010 5000; do
+	[ "$(ss -tlnH "sport = :$port" | wc -l)" -ge 1 ] || fail "ss: no listener on $port"
+	sed -n "/\"port\": $port,/,/}/p" "$T/cw" >"$T/grp"
+	assert_grep '"side": "server"' "$T/grp"
+	assert_grep '"peer": null' "$T/grp"
+done
+assert_grep "\"port\": 5010,\$" "$T/cw"
 expect unresolved "$(jnum close_wait_unresolved "$T/nl.json")" 0
 
 # /proc/net/tcp{,6} of this namespace (--root /) must tell the same story.
@@ -100,7 +118,7 @@ if command -v setpriv >/dev/null 2>&1; then
 		{ cat "$T/err" >&2; fail "unprivileged sockets failed"; }
 	expect 'unprivileged source' "$(sed -n 's/^ *"source": "\(.*\)",$/\1/p' "$T/out")" netlink
 	expect 'unprivileged TIME_WAIT' "$(jnum TIME_WAIT "$T/out")" $((TW4 + PTW4 + TW6))
-	expect 'unprivileged unresolved' "$(jnum close_wait_unresolved "$T/out")" $((CW4 + CW6))
+	expect 'unprivileged unresolved' "$(jnum close_wait_unresolved "$T/out")" $CW
 	expect 'unprivileged owner pid' "$(jfirst close_wait_by_process pid "$T/out")" 0
 	expect 'unprivileged owner comm' "$(jfirst close_wait_by_process comm "$T/out")" '?'
 	setpriv --reuid 65534 --regid 65534 --clear-groups \
@@ -128,4 +146,13 @@ run_tw 0 sockets
 assert_grep "^  *$TW4  *0\\.14%  127\\.0\\.0\\.2:5001\$" "$T/out"
 assert_grep '^  ephemeral ports 32768-60999: 28232 usable (0 reserved)$' "$T/out"
 run_tw 0 sockets --by process
-assert_grep "^  *$CW6  *$FIXPID  *5010  sockfix\$" "$T/out"
+assert_grep "^  *$CWC4  *$FIXPID  *sockfix  *to 127\\.0\\.0\\.3:5020\$" "$T/out"
+assert_grep "^  *$CW6  *$FIXPID  *sockfix  *listen 5010\$" "$T/out"
+assert_grep "^  *$CW4  *$FIXPID  *sockfix  *listen 5000\$" "$T/out"
+# Only CLOSE_WAIT asked for: the kernel is still asked for the listeners,
+# or every socket would look client side.
+run_tw 0 sockets --state close-wait --by process
+assert_grep "^  *$CWC4  *$FIXPID  *sockfix  *to 127\\.0\\.0\\.3:5020\$" "$T/out"
+assert_grep "^  *$CW6  *$FIXPID  *sockfix  *listen 5010\$" "$T/out"
+assert_grep "^  *$CW4  *$FIXPID  *sockfix  *listen 5000\$" "$T/out"
+assert_no_grep 'LISTEN' "$T/out"

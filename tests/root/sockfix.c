@@ -2,7 +2,7 @@
  * sockfix: puts real TCP sockets into known states over loopback, for
  * tests/root/census_real.sh (run in a private network namespace):
  *
- *   sockfix EST4 TW4 CW4 PTW4 EST6 TW6 CW6
+ *   sockfix EST4 TW4 CW4 PTW4 EST6 TW6 CW6 CWC4
  *
  * IPv4: EST4 connected pairs to 127.0.0.1:5000 (2*EST4 ESTABLISHED),
  * TW4 connections to 127.0.0.2:5001 closed by the client first (TW4
@@ -11,8 +11,12 @@
  * process, CW4 orphaned FIN_WAIT2), PTW4 connections to 127.0.0.1:5004
  * closed by the server first (PTW4 passive TIME_WAIT on port 5004).
  * IPv6 the same over ::1 with ports 5010 (listener) and 5011 (TIME_WAIT).
+ * Client-side CLOSE_WAIT: CWC4 connections to 127.0.0.3:5020 closed by
+ * the server only, so this process holds CWC4 CLOSE_WAIT sockets on
+ * ephemeral local ports toward 127.0.0.3:5020 (and the server ends are
+ * CWC4 orphaned FIN_WAIT2).
  * Listeners: 127.0.0.1:5000, 127.0.0.2:5001, 127.0.0.1:5004, [::1]:5010,
- * [::1]:5011.
+ * [::1]:5011, 127.0.0.3:5020.
  *
  * Prints "ready" and holds every socket until stdin closes (at most 120 s).
  */
@@ -132,21 +136,34 @@ static void family_states(int family, const char *ip, const char *tw_ip,
 	}
 }
 
+/* The peer closes, we never do: CLOSE_WAIT on our (client) side. */
+static void client_close_wait(const char *ip, int port, int n)
+{
+	int l = listener(AF_INET, ip, port), c, s, i;
+
+	for (i = 0; i < n; i++) {
+		pair(AF_INET, ip, port, l, &c, &s);
+		close(s);
+		wait_eof(c);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	struct pollfd p = { .fd = 0, .events = POLLIN };
-	int n[7], i;
+	int n[8], i;
 	char b[16];
 
-	if (argc != 8) {
-		fprintf(stderr, "usage: sockfix EST4 TW4 CW4 PTW4 EST6 TW6 CW6\n");
+	if (argc != 9) {
+		fprintf(stderr, "usage: sockfix EST4 TW4 CW4 PTW4 EST6 TW6 CW6 CWC4\n");
 		return 2;
 	}
-	for (i = 0; i < 7; i++)
+	for (i = 0; i < 8; i++)
 		n[i] = atoi(argv[i + 1]);
 	family_states(AF_INET, "127.0.0.1", "127.0.0.2", 5000, 5001, 5004,
 		      n[0], n[1], n[2], n[3]);
 	family_states(AF_INET6, "::1", "::1", 5010, 5011, 0, n[4], n[5], n[6], 0);
+	client_close_wait("127.0.0.3", 5020, n[7]);
 	usleep(200 * 1000);	/* let the last ACKs land */
 	printf("ready\n");
 	fflush(stdout);

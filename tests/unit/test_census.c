@@ -499,55 +499,128 @@ static void put_link(struct tmproot *r, const char *rel, const char *target)
 	assert_int_equal(symlink(target, path), 0);
 }
 
+#define N(a) (sizeof(a) / sizeof((a)[0]))
+
+/* One expected owner group of test_owners. */
+struct want_owner {
+	pid_t pid;
+	const char *comm;
+	bool client;
+	unsigned port;
+	const char *peer;	/* census_owner_peer(); NULL: none */
+	bool peer_many;
+	uint64_t count;
+	const char *where;
+};
+
+static void check_owners(const struct census *c, const struct want_owner *want,
+			 size_t n)
+{
+	char buf[80];
+	size_t i;
+
+	assert_true(c->owners_resolved);
+	assert_int_equal(c->n_cw_by_owner, n);
+	assert_int_equal(c->cw_unresolved, 1);
+	for (i = 0; i < n; i++) {
+		const struct census_owner *w = &c->cw_by_owner[i];
+
+		print_message("case: owner %zu\n", i);
+		assert_int_equal(w->pid, want[i].pid);
+		assert_string_equal(w->comm, want[i].comm);
+		assert_int_equal(w->client, want[i].client);
+		assert_int_equal(w->port, want[i].port);
+		assert_int_equal(w->peer_many, want[i].peer_many);
+		assert_int_equal(w->count, want[i].count);
+		assert_int_equal(census_owner_peer(w, buf, sizeof(buf)),
+				 want[i].peer != NULL);
+		assert_string_equal(buf, want[i].peer ? want[i].peer : "");
+		census_owner_where(w, buf, sizeof(buf));
+		assert_string_equal(buf, want[i].where);
+	}
+}
+
+/* Server side: CLOSE_WAIT on a listening port, grouped by that port.
+ * Client side: local port not listening, grouped by the remote port,
+ * with the remote address kept while all sockets share it. */
 static void test_owners(void **state)
 {
-	struct text t4 = { 0 };
+	static const struct want_owner want[] = {
+		/* count desc, then pid, side (server first), port */
+		{ 42, "java", true, 5432, "10.0.0.9:5432", false, 4, "to 10.0.0.9:5432" },
+		{ 9, "python3", true, 443, NULL, true, 2, "to (several):443" },
+		{ 42, "java", false, 8080, NULL, false, 2, "listen 8080" },
+		{ 0, "?", false, 8080, NULL, false, 1, "listen 8080" },
+		{ 7, "nginx", false, 9090, NULL, false, 1, "listen 9090" },
+		{ 9, "python3", true, 8080, "[2001:db8::7]:8080", false, 1,
+		  "to [2001:db8::7]:8080" },
+	};
+	struct text t4 = { 0 }, t6 = { 0 };
 	struct tmproot r;
 	struct census c;
 	struct census_options o = { .force_proc = true, .owners_threshold = 3 };
 
 	root_setup(&r);
 	text_add(&t4, TCP_HEADER);
-	row4(&t4, 0, "10.0.0.1", 8080, "10.0.0.5", 40000, 8, 501);
-	row4(&t4, 1, "10.0.0.1", 8080, "10.0.0.5", 40001, 8, 502);
-	row4(&t4, 2, "10.0.0.1", 9090, "10.0.0.5", 40002, 8, 503);
-	row4(&t4, 3, "10.0.0.1", 8080, "10.0.0.6", 40003, 8, 504);	/* owner gone */
-	row4(&t4, 4, "10.0.0.1", 8080, "10.0.0.6", 40004, 1, 505);	/* not CLOSE_WAIT */
+	row4(&t4, 0, "0.0.0.0", 8080, "0.0.0.0", 0, 10, 901);
+	row4(&t4, 1, "10.0.0.1", 8080, "10.0.0.5", 40000, 8, 501);
+	row4(&t4, 2, "10.0.0.1", 8080, "10.0.0.5", 40001, 8, 502);
+	row4(&t4, 3, "10.0.0.1", 9090, "10.0.0.5", 40002, 8, 503);
+	row4(&t4, 4, "10.0.0.1", 8080, "10.0.0.6", 40003, 8, 504);	/* owner gone */
+	row4(&t4, 5, "10.0.0.1", 8080, "10.0.0.6", 40004, 1, 505);	/* not CLOSE_WAIT */
+	/* java's client leak: every local port differs, one peer */
+	row4(&t4, 6, "10.0.0.1", 41000, "10.0.0.9", 5432, 8, 601);
+	row4(&t4, 7, "10.0.0.1", 41001, "10.0.0.9", 5432, 8, 602);
+	row4(&t4, 8, "10.0.0.1", 41002, "10.0.0.9", 5432, 8, 603);
+	/* python3 to two hosts on port 443: one group, several peers */
+	row4(&t4, 9, "10.0.0.1", 42000, "10.0.0.7", 443, 8, 701);
+	row4(&t4, 10, "10.0.0.1", 42001, "10.0.0.8", 443, 8, 702);
 	put_file(&r, "proc/net/tcp", t4.s, t4.len);
+	text_add(&t6, TCP6_HEADER);
+	/* 9090 listens on IPv6 only: the IPv4 socket on it is still server side */
+	row6(&t6, 0, "::", 9090, "::", 0, 10, 902);
+	/* IPv4-mapped: the same peer as java's other three */
+	row6(&t6, 1, "::ffff:10.0.0.1", 41003, "::ffff:10.0.0.9", 5432, 8, 604);
+	row6(&t6, 2, "2001:db8::1", 43000, "2001:db8::7", 8080, 8, 703);
+	put_file(&r, "proc/net/tcp6", t6.s, t6.len);
 	put_str(&r, "proc/42/comm", "java\n");
 	put_link(&r, "proc/42/fd/3", "socket:[501]");
 	put_link(&r, "proc/42/fd/4", "socket:[502]");
 	put_link(&r, "proc/42/fd/5", "/dev/null");
 	put_link(&r, "proc/42/fd/6", "socket:[505]");
+	put_link(&r, "proc/42/fd/7", "socket:[601]");
+	put_link(&r, "proc/42/fd/8", "socket:[602]");
+	put_link(&r, "proc/42/fd/9", "socket:[603]");
+	put_link(&r, "proc/42/fd/10", "socket:[604]");
 	put_str(&r, "proc/7/comm", "nginx\n");
 	put_link(&r, "proc/7/fd/0", "socket:[503]");
 	put_link(&r, "proc/7/fd/1", "socket:[505]");	/* ESTABLISHED: ignored */
 	put_link(&r, "proc/7/fd/2", "socket:[50x]");
+	put_str(&r, "proc/9/comm", "python3\n");
+	put_link(&r, "proc/9/fd/3", "socket:[701]");
+	put_link(&r, "proc/9/fd/4", "socket:[702]");
+	put_link(&r, "proc/9/fd/5", "socket:[703]");
 	put_str(&r, "proc/self/comm", "nope\n");
 
-	/* 4 CLOSE_WAIT >= threshold 3: looked up without --owners. */
+	/* 11 CLOSE_WAIT >= threshold 3: looked up without --owners. */
 	assert_int_equal(census_collect(r.fd, &o, &c), 0);
 	assert_true(c.owners_resolved);
-	assert_int_equal(c.states[CENSUS_CLOSE_WAIT], 4);
-	assert_int_equal(c.n_cw_by_owner, 3);
-	assert_int_equal(c.cw_unresolved, 1);
-	/* count desc, then pid, port */
-	assert_int_equal(c.cw_by_owner[0].pid, 42);
-	assert_string_equal(c.cw_by_owner[0].comm, "java");
-	assert_int_equal(c.cw_by_owner[0].port, 8080);
-	assert_int_equal(c.cw_by_owner[0].count, 2);
-	assert_int_equal(c.cw_by_owner[1].pid, 0);
-	assert_string_equal(c.cw_by_owner[1].comm, "?");
-	assert_int_equal(c.cw_by_owner[1].port, 8080);
-	assert_int_equal(c.cw_by_owner[1].count, 1);
-	assert_int_equal(c.cw_by_owner[2].pid, 7);
-	assert_string_equal(c.cw_by_owner[2].comm, "nginx");
-	assert_int_equal(c.cw_by_owner[2].port, 9090);
-	assert_int_equal(c.cw_by_owner[2].count, 1);
+	assert_int_equal(c.states[CENSUS_CLOSE_WAIT], 11);
+	check_owners(&c, want, N(want));
 	census_release(&c);
 
+	/* Only CLOSE_WAIT asked for: the listeners are still read to tell
+	 * the sides apart (9090 listens in tcp6, after its socket in tcp). */
+	o.states_mask = CENSUS_STATE_BIT(CENSUS_CLOSE_WAIT);
+	assert_int_equal(census_collect(r.fd, &o, &c), 0);
+	assert_int_equal(c.states[CENSUS_LISTEN], 0);
+	assert_int_equal(c.states[CENSUS_CLOSE_WAIT], 11);
+	check_owners(&c, want, N(want));
+	census_release(&c);
+	o.states_mask = 0;
+
 	/* Below the threshold and no --owners: no scan. */
-	o.owners_threshold = 5;
+	o.owners_threshold = 12;
 	assert_int_equal(census_collect(r.fd, &o, &c), 0);
 	assert_false(c.owners_resolved);
 	assert_int_equal(c.n_cw_by_owner, 0);
@@ -557,6 +630,7 @@ static void test_owners(void **state)
 	assert_true(c.owners_resolved);
 	census_release(&c);
 	free(t4.s);
+	free(t6.s);
 	root_teardown(&r);
 }
 

@@ -232,9 +232,9 @@ static void test_docker_host(void **state)
 		{ "sockets.close", W_NUM, 0 },
 		{ "sockets.close_wait", W_NUM, 5 },
 		{ "sockets.last_ack", W_NUM, 0 },
-		{ "sockets.listen", W_NUM, 9 },
+		{ "sockets.listen", W_NUM, 10 },
 		{ "sockets.closing", W_NUM, 0 },
-		{ "sockets.total", W_NUM, 26 },
+		{ "sockets.total", W_NUM, 27 },
 		{ "sockets.source", W_STR, 0, "proc" },
 		{ "tw.active", W_NUM, 7 },
 		{ "tw.passive", W_NUM, 2 },
@@ -244,11 +244,16 @@ static void test_docker_host(void **state)
 		{ "tw.top.address", W_STR, 0, "203.0.113.5" },
 		{ "tw.top.port", W_NUM, 443 },
 		{ "tw.top.count", W_NUM, 4 },
-		/* java holds 3 on 8080 and 1 on 9091; python3 1 on 9090 */
+		/* java holds 3 on its listening port 8080 and 1 from port 9091
+		 * (not listening: client side, to 198.51.100.9:50014);
+		 * python3 1 from 9090 */
 		{ "closewait.max_per_process", W_NUM, 4 },
 		{ "closewait.top.pid", W_NUM, 4242 },
 		{ "closewait.top.comm", W_STR, 0, "java" },
 		{ "closewait.top.port", W_NUM, 8080 },
+		{ "closewait.top.side", W_STR, 0, "server" },
+		{ "closewait.top.peer", W_NULL, 0, "listening port" },
+		{ "closewait.top.where", W_STR, 0, "3 on its listening port 8080" },
 		{ "ports.low", W_NUM, 32768 },
 		{ "ports.high", W_NUM, 60999 },
 		{ "ports.reserved", W_NUM, 11 },	/* 40000-40009, 50000; not 22 */
@@ -341,6 +346,7 @@ static void test_legacy_host(void **state)
 		{ "closewait.max_per_process", W_NULL, 0,
 		  "CLOSE_WAIT owners were not looked up" },
 		{ "closewait.top.comm", W_NULL, 0, "use --owners" },
+		{ "closewait.top.peer", W_NULL, 0, "use --owners" },
 		{ "ports.reserved", W_NUM, 0 },
 		{ "ports.ephemeral", W_NUM, 28233 },
 		{ "ports.listening_in_range", W_NUM, 0 },	/* only :80 */
@@ -561,7 +567,8 @@ static void test_names(void **state)
 		"tw.passive", "tw.destinations", "tw.max_per_destination",
 		"tw.top.address", "tw.top.port", "tw.top.count",
 		"closewait.max_per_process", "closewait.top.pid",
-		"closewait.top.comm", "closewait.top.port", "ports.low",
+		"closewait.top.comm", "closewait.top.port", "closewait.top.side",
+		"closewait.top.peer", "closewait.top.where", "ports.low",
 		"ports.high", "ports.reserved", "ports.ephemeral",
 		"ports.listening_in_range", "ports.listening_in_range_list",
 		"sockstat.tw",
