@@ -14,6 +14,7 @@
 #include "diag.h"
 #include "fragment.h"
 #include "journal.h"
+#include "strbuf.h"
 
 #define JOURNAL_MAGIC "twtune-journal 1"
 
@@ -42,105 +43,55 @@ bool journal_status_unfinished(enum journal_status s)
 	return s != JOURNAL_COMMITTED && s != JOURNAL_FAILED;
 }
 
-/* Growable buffer for serializing. */
-struct jbuf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void jb_add(struct jbuf *b, const void *s, size_t n)
-{
-	size_t ncap;
-	char *np;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 1024;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		np = realloc(b->p, ncap);
-		if (!np) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void jb_printf(struct jbuf *b, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-static void jb_printf(struct jbuf *b, const char *fmt, ...)
-{
-	char tmp[256];
-	va_list ap;
-	int k;
-
-	va_start(ap, fmt);
-	k = vsnprintf(tmp, sizeof(tmp), fmt, ap);
-	va_end(ap);
-	if (k < 0 || (size_t)k >= sizeof(tmp)) {
-		b->oom = true;
-		return;
-	}
-	jb_add(b, tmp, (size_t)k);
-}
-
 /* Strings are one line: control bytes and '\' as \xHH. */
-static void jb_escaped(struct jbuf *b, const char *s)
+static void jb_escaped(struct strbuf *b, const char *s)
 {
 	for (; *s; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c < 0x20 || c == 0x7f || c == '\\')
-			jb_printf(b, "\\x%02x", c);
+			strbuf_addf(b, "\\x%02x", c);
 		else
-			jb_add(b, s, 1);
+			strbuf_add(b, s, 1);
 	}
 }
 
-static void jb_line(struct jbuf *b, const char *tag, const char *s)
+static void jb_line(struct strbuf *b, const char *tag, const char *s)
 {
-	jb_add(b, tag, strlen(tag));
-	jb_add(b, " ", 1);
+	strbuf_add(b, tag, strlen(tag));
+	strbuf_add(b, " ", 1);
 	jb_escaped(b, s);
-	jb_add(b, "\n", 1);
+	strbuf_add(b, "\n", 1);
 }
 
-static void jb_blob(struct jbuf *b, const char *tag, bool present,
+static void jb_blob(struct strbuf *b, const char *tag, bool present,
 		    const char *bytes, size_t len)
 {
 	if (!present) {
-		jb_printf(b, "%s absent\n", tag);
+		strbuf_addf(b, "%s absent\n", tag);
 		return;
 	}
-	jb_printf(b, "%s %zu\n", tag, len);
-	jb_add(b, bytes, len);
-	jb_add(b, "\n", 1);
+	strbuf_addf(b, "%s %zu\n", tag, len);
+	strbuf_add(b, bytes, len);
+	strbuf_add(b, "\n", 1);
 }
 
 int journal_serialize(const struct journal *j, struct arena *a, char **ret,
 		      size_t *ret_len)
 {
-	struct jbuf b = { 0 };
+	struct strbuf b = STRBUF_INIT;
 	size_t i;
-	char *s;
 
-	jb_printf(&b, JOURNAL_MAGIC "\n");
-	jb_printf(&b, "generation %u\n", j->generation);
-	jb_printf(&b, "op %s\n", journal_op_name(j->op));
-	jb_printf(&b, "time %lld\n", j->time);
+	strbuf_addf(&b, JOURNAL_MAGIC "\n");
+	strbuf_addf(&b, "generation %u\n", j->generation);
+	strbuf_addf(&b, "op %s\n", journal_op_name(j->op));
+	strbuf_addf(&b, "time %lld\n", j->time);
 	if (j->profile)
 		jb_line(&b, "profile", j->profile);
 	if (j->profile_sha256)
 		jb_line(&b, "profile-sha256", j->profile_sha256);
 	if (j->op == JOURNAL_ROLLBACK)
-		jb_printf(&b, "rollback-to %u\n", j->rollback_to);
+		strbuf_addf(&b, "rollback-to %u\n", j->rollback_to);
 	if (j->netns)
 		jb_line(&b, "netns", j->netns);
 	for (i = 0; i < j->n_fragments; i++) {
@@ -155,21 +106,8 @@ int journal_serialize(const struct journal *j, struct arena *a, char **ret,
 		jb_line(&b, "old", j->keys[i].old_value);
 		jb_line(&b, "new", j->keys[i].new_value);
 	}
-	jb_printf(&b, "end\nstatus begun\n");
-	if (b.oom) {
-		free(b.p);
-		return -ENOMEM;
-	}
-	s = arena_alloc(a, b.len + 1);
-	if (!s) {
-		free(b.p);
-		return -ENOMEM;
-	}
-	memcpy(s, b.p, b.len + 1);
-	*ret = s;
-	*ret_len = b.len;
-	free(b.p);
-	return 0;
+	strbuf_addf(&b, "end\nstatus begun\n");
+	return strbuf_finish(&b, a, ret, ret_len);
 }
 
 /* Parser state: one cursor over the whole file. */
@@ -526,24 +464,13 @@ int journal_status_line(enum journal_status s, int fail_errno,
 			const char *fail_key, struct arena *a, char **ret,
 			size_t *ret_len)
 {
-	struct jbuf b = { 0 };
-	char *out;
+	struct strbuf b = STRBUF_INIT;
 
-	jb_printf(&b, "status %s", journal_status_name(s));
+	strbuf_addf(&b, "status %s", journal_status_name(s));
 	if (s == JOURNAL_FAILED || s == JOURNAL_FAILED_UNRESTORED) {
-		jb_printf(&b, " %d ", fail_errno > 0 && fail_errno < 4096 ? fail_errno : EIO);
+		strbuf_addf(&b, " %d ", fail_errno > 0 && fail_errno < 4096 ? fail_errno : EIO);
 		jb_escaped(&b, fail_key && *fail_key ? fail_key : "-");
 	}
-	jb_add(&b, "\n", 1);
-	if (b.oom) {
-		free(b.p);
-		return -ENOMEM;
-	}
-	out = arena_strndup(a, b.p, b.len);
-	free(b.p);
-	if (!out)
-		return -ENOMEM;
-	*ret = out;
-	*ret_len = b.len;
-	return 0;
+	strbuf_add(&b, "\n", 1);
+	return strbuf_finish(&b, a, ret, ret_len);
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "arena.h"
+#include "strbuf.h"
 #include "udiff.h"
 
 #define UDIFF_CONTEXT 3
@@ -22,42 +23,6 @@ struct udiff_op {
 	char type;		/* ' ', '-', '+' */
 	size_t ai, bi;		/* line indexes (a for ' ' and '-', b for '+') */
 };
-
-/* Growable text buffer; the result is copied into the arena at the end. */
-struct udiff_buf {
-	char *p;
-	size_t len, cap;
-	bool oom;
-};
-
-static void buf_add(struct udiff_buf *b, const char *s, size_t n)
-{
-	char *np;
-	size_t ncap;
-
-	if (b->oom)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		ncap = b->cap ? b->cap : 256;
-		while (ncap < b->len + n + 1)
-			ncap *= 2;
-		np = realloc(b->p, ncap);
-		if (!np) {
-			b->oom = true;
-			return;
-		}
-		b->p = np;
-		b->cap = ncap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void buf_str(struct udiff_buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
 
 static int split_lines(const char *s, size_t len, struct udiff_line **ret,
 		       size_t *ret_n)
@@ -155,7 +120,7 @@ static int edit_script(const struct udiff_line *a, size_t na,
 	return 0;
 }
 
-static void range(struct udiff_buf *b, char sign, size_t start, size_t count)
+static void range(struct strbuf *b, char sign, size_t start, size_t count)
 {
 	char tmp[64];
 
@@ -165,19 +130,19 @@ static void range(struct udiff_buf *b, char sign, size_t start, size_t count)
 		snprintf(tmp, sizeof(tmp), "%c%zu", sign, start + 1);
 	else
 		snprintf(tmp, sizeof(tmp), "%c%zu,%zu", sign, count ? start + 1 : start, count);
-	buf_str(b, tmp);
+	strbuf_addstr(b, tmp);
 }
 
-static void emit_line(struct udiff_buf *b, char type, const struct udiff_line *l)
+static void emit_line(struct strbuf *b, char type, const struct udiff_line *l)
 {
-	buf_add(b, &type, 1);
-	buf_add(b, l->s, l->len);
-	buf_add(b, "\n", 1);
+	strbuf_add(b, &type, 1);
+	strbuf_add(b, l->s, l->len);
+	strbuf_add(b, "\n", 1);
 	if (!l->nl)
-		buf_str(b, "\\ No newline at end of file\n");
+		strbuf_addstr(b, "\\ No newline at end of file\n");
 }
 
-static void emit_hunks(struct udiff_buf *b, const struct udiff_op *ops, size_t n,
+static void emit_hunks(struct strbuf *b, const struct udiff_op *ops, size_t n,
 		       const struct udiff_line *a, const struct udiff_line *bl)
 {
 	size_t i = 0, start, end, last, k, a_start, b_start, a_count, b_count;
@@ -208,11 +173,11 @@ static void emit_hunks(struct udiff_buf *b, const struct udiff_op *ops, size_t n
 		}
 		a_start = ops[start].ai;
 		b_start = ops[start].bi;
-		buf_str(b, "@@ ");
+		strbuf_addstr(b, "@@ ");
 		range(b, '-', a_start, a_count);
-		buf_str(b, " ");
+		strbuf_addstr(b, " ");
 		range(b, '+', b_start, b_count);
-		buf_str(b, " @@\n");
+		strbuf_addstr(b, " @@\n");
 		for (k = start; k < end; k++) {
 			if (ops[k].type == '+')
 				emit_line(b, '+', &bl[ops[k].bi]);
@@ -229,7 +194,7 @@ int udiff(const char *a, size_t a_len, const char *a_name,
 {
 	struct udiff_line *la = NULL, *lb = NULL;
 	struct udiff_op *ops = NULL;
-	struct udiff_buf out = { 0 };
+	struct strbuf out = STRBUF_INIT;
 	size_t na = 0, nb = 0, nops = 0;
 	char *s;
 	int r;
@@ -251,25 +216,15 @@ int udiff(const char *a, size_t a_len, const char *a_name,
 	r = edit_script(la, na, lb, nb, &ops, &nops);
 	if (r < 0)
 		goto out;
-	buf_str(&out, "--- ");
-	buf_str(&out, a ? a_name : "/dev/null");
-	buf_str(&out, "\n+++ ");
-	buf_str(&out, b ? b_name : "/dev/null");
-	buf_str(&out, "\n");
+	strbuf_addstr(&out, "--- ");
+	strbuf_addstr(&out, a ? a_name : "/dev/null");
+	strbuf_addstr(&out, "\n+++ ");
+	strbuf_addstr(&out, b ? b_name : "/dev/null");
+	strbuf_addstr(&out, "\n");
 	emit_hunks(&out, ops, nops, la, lb);
-	if (out.oom) {
-		r = -ENOMEM;
-		goto out;
-	}
-	s = arena_strndup(ar, out.p, out.len);
-	if (!s) {
-		r = -ENOMEM;
-		goto out;
-	}
-	*ret = s;
-	r = 0;
+	r = strbuf_finish(&out, ar, ret, NULL);
 out:
-	free(out.p);
+	strbuf_release(&out);
 	free(ops);
 	free(la);
 	free(lb);

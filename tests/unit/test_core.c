@@ -22,6 +22,7 @@
 #include "kversion.h"
 #include "procsys.h"
 #include "rootfs.h"
+#include "strbuf.h"
 
 static void test_arena(void **state)
 {
@@ -246,6 +247,34 @@ static void test_rootfs(void **state)
 	assert_int_equal(system(path), 0);
 }
 
+static void test_strbuf(void **state)
+{
+	struct strbuf b = STRBUF_INIT;
+	struct arena a;
+	char big[1000], *out;
+	size_t len;
+
+	arena_init(&a);
+	memset(big, 'x', sizeof(big) - 1);
+	big[sizeof(big) - 1] = '\0';
+	strbuf_addstr(&b, "a");
+	strbuf_add(&b, "bc\0d", 4);
+	strbuf_addf(&b, "-%d-%s", 42, big);
+	assert_int_equal(strbuf_finish(&b, &a, &out, &len), 0);
+	assert_int_equal(len, 1 + 4 + 4 + 999);
+	assert_memory_equal(out, "abc\0d-42-xxx", 12);
+	assert_int_equal(out[len], '\0');
+	assert_null(b.p);
+	/* nothing appended: an empty string, not NULL */
+	assert_int_equal(strbuf_finish(&b, &a, &out, NULL), 0);
+	assert_string_equal(out, "");
+	/* a failed append is reported once, at the end */
+	b.oom = true;
+	strbuf_addstr(&b, "ignored");
+	assert_int_equal(strbuf_finish(&b, &a, &out, NULL), -ENOMEM);
+	arena_release(&a);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -255,6 +284,7 @@ int main(void)
 		cmocka_unit_test(test_kversion),
 		cmocka_unit_test(test_sysctl_key),
 		cmocka_unit_test(test_rootfs),
+		cmocka_unit_test(test_strbuf),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
