@@ -26,16 +26,18 @@ trap 'rm -rf "$T"' EXIT
 # valgrind's own messages go to a log (so stderr comparisons still hold)
 # and are shown only when it found an error (exit 98).
 if [ -n "${TWTUNE_VALGRIND:-}" ]; then
+	# tests that run the binary as an unprivileged user must reach the
+	# wrapper and write their logs too
+	chmod 755 "$T"
+	mkdir -m 1777 "$T/vg" || exit 99
 	cat >"$T/twtune-vg" <<EOF_VG
 #!/bin/sh
-$TWTUNE_VALGRIND --log-file="$T/vg.%p.log" "$TWTUNE" "\$@"
+$TWTUNE_VALGRIND --log-file="$T/vg/vg.%p.log" "$TWTUNE" "\$@"
 rc=\$?
-if [ \$rc = 98 ]; then cat "$T"/vg.*.log >&2; fi
+if [ \$rc = 98 ]; then cat "$T"/vg/vg.*.log >&2; fi
 exit \$rc
 EOF_VG
-	chmod +x "$T/twtune-vg"
-	# tests that run the binary as an unprivileged user must reach it
-	chmod 755 "$T"
+	chmod 755 "$T/twtune-vg"
 	TWTUNE="$T/twtune-vg"
 fi
 
