@@ -175,6 +175,9 @@ static void prom_host(FILE *f, const struct check_report *r)
 		       &fa->ports_low);
 	prom_gauge_int(f, "twtune_ports_high", "High end of ip_local_port_range.",
 		       &fa->ports_high);
+	prom_gauge_int(f, "twtune_ports_listening_in_range", "Listening ports inside "
+		       "ip_local_port_range that ip_local_reserved_ports does not reserve.",
+		       &fa->ports_listening_in_range);
 	prom_gauge_int(f, "twtune_conntrack_entries", "Connection tracking entries.",
 		       &fa->conntrack_count);
 	prom_gauge_int(f, "twtune_conntrack_max", "Connection tracking table size.",

@@ -23,6 +23,7 @@ assert_grep '^twtune_time_wait_destination{address="10.1.2.3",port="443"} 80$' "
 assert_no_grep 'address="10.9.9.9"' "$T/out"
 assert_grep '^twtune_close_wait_process{pid="4242",comm="api",side="server",port="8080"} 3$' "$T/out"
 assert_grep '^twtune_ports_ephemeral 100$' "$T/out"
+assert_grep '^twtune_ports_listening_in_range 0$' "$T/out"
 assert_grep '^twtune_netstat_total{name="Tcp.ActiveOpens"} 90000$' "$T/out"
 
 # The strict reader itself must reject what promtool rejects.

@@ -81,6 +81,9 @@ echo "45001,59990-60010" >/proc/sys/net/ipv4/ip_local_reserved_ports ||
 	{ kill "$load"; exit 99; }
 run_tw 1 --color never check -p default --format json
 facts "$m" "$rest" fires || { kill "$load"; fail "45001 and 59999 reserved"; }
+run_tw 1 check -p default --format prometheus
+grep -q "^twtune_ports_listening_in_range $m\$" "$T/out" ||
+	{ kill "$load"; fail "metric twtune_ports_listening_in_range is not $m"; }
 
 # All reserved: the host is OK again.
 echo "45000-45002,59999" >/proc/sys/net/ipv4/ip_local_reserved_ports ||
