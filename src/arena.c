@@ -1,5 +1,6 @@
 #include "config.h"
 
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,6 +79,28 @@ void *arena_calloc(struct arena *a, size_t n, size_t size)
 	if (size && n > SIZE_MAX / size)
 		return NULL;
 	return arena_alloc(a, n * size);
+}
+
+int arena_grow_array(struct arena *a, void *itemsp, size_t n, size_t *cap,
+		     size_t size, size_t first)
+{
+	size_t ncap;
+	void *old, *new;
+
+	if (n < *cap)
+		return 0;
+	ncap = *cap ? *cap * 2 : first;
+	if (ncap <= n)
+		return -ENOMEM;
+	new = arena_calloc(a, ncap, size);
+	if (!new)
+		return -ENOMEM;
+	memcpy(&old, itemsp, sizeof(old));
+	if (n)
+		memcpy(new, old, n * size);
+	memcpy(itemsp, &new, sizeof(new));
+	*cap = ncap;
+	return 0;
 }
 
 char *arena_strndup(struct arena *a, const char *s, size_t n)

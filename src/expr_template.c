@@ -84,17 +84,8 @@ int expr_template_parse(const char *src, const struct expr_origin *origin,
 			i = close;
 			/* Keep going: later placeholders may have errors too. */
 		}
-		if (t->n_parts == cap) {
-			struct expr_template_part *np;
-
-			cap = cap ? cap * 2 : 4;
-			np = arena_calloc(a, cap, sizeof(*np));
-			if (!np)
-				return -ENOMEM;
-			if (t->n_parts)
-				memcpy(np, t->parts, t->n_parts * sizeof(*np));
-			t->parts = np;
-		}
+		if (ARENA_GROW(a, t->parts, t->n_parts, cap, 4) < 0)
+			return -ENOMEM;
 		text[n] = '\0';
 		t->parts[t->n_parts].text = arena_strdup(a, text);
 		t->parts[t->n_parts].e = e;

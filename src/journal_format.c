@@ -385,17 +385,8 @@ int journal_parse(const char *buf, size_t len, const char *file,
 
 			if (j.n_fragments == JOURNAL_MAX_FRAGMENTS)
 				return jp_error(&jp, "more than %d fragments", JOURNAL_MAX_FRAGMENTS);
-			if (j.n_fragments == cap_f) {
-				struct journal_fragment *nf;
-
-				cap_f = cap_f ? cap_f * 2 : 2;
-				nf = arena_calloc(a, cap_f, sizeof(*nf));
-				if (!nf)
-					return -ENOMEM;
-				if (j.n_fragments)
-					memcpy(nf, j.fragments, j.n_fragments * sizeof(*nf));
-				j.fragments = nf;
-			}
+			if (ARENA_GROW(a, j.fragments, j.n_fragments, cap_f, 2) < 0)
+				return -ENOMEM;
 			f = &j.fragments[j.n_fragments];
 			if ((r = jp_unescape(&jp, rest, rlen, &s)) < 0)
 				return r;
@@ -413,17 +404,8 @@ int journal_parse(const char *buf, size_t len, const char *file,
 
 			if (j.n_keys == JOURNAL_MAX_KEYS)
 				return jp_error(&jp, "more than %d keys", JOURNAL_MAX_KEYS);
-			if (j.n_keys == cap_k) {
-				struct journal_key *nk;
-
-				cap_k = cap_k ? cap_k * 2 : 8;
-				nk = arena_calloc(a, cap_k, sizeof(*nk));
-				if (!nk)
-					return -ENOMEM;
-				if (j.n_keys)
-					memcpy(nk, j.keys, j.n_keys * sizeof(*nk));
-				j.keys = nk;
-			}
+			if (ARENA_GROW(a, j.keys, j.n_keys, cap_k, 8) < 0)
+				return -ENOMEM;
 			k = &j.keys[j.n_keys];
 			if ((r = jp_unescape(&jp, rest, rlen, &s)) < 0)
 				return r;

@@ -43,19 +43,8 @@ int severity_rank(enum severity s)
 
 static struct finding *rules_new_finding(struct rules_run *run)
 {
-	struct finding *bigger;
-
-	if (run->n == run->cap) {
-		size_t cap = run->cap ? run->cap * 2 : 16;
-
-		bigger = arena_calloc(run->a, cap, sizeof(*bigger));
-		if (!bigger)
-			return NULL;
-		if (run->n)
-			memcpy(bigger, run->items, run->n * sizeof(*bigger));
-		run->items = bigger;
-		run->cap = cap;
-	}
+	if (ARENA_GROW(run->a, run->items, run->n, run->cap, 16) < 0)
+		return NULL;
 	return &run->items[run->n++];
 }
 

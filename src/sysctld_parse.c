@@ -88,21 +88,10 @@ struct parse_state {
 
 static int push_line(struct parse_state *st, const struct sysctld_line *l)
 {
-	struct sysctld_line *n;
-	size_t cap;
-
 	if (st->n_lines == SYSCTLD_MAX_LINES)
 		return -E2BIG;
-	if (st->n_lines == st->cap_lines) {
-		cap = st->cap_lines ? st->cap_lines * 2 : 16;
-		n = arena_calloc(st->a, cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		if (st->n_lines)
-			memcpy(n, st->lines, st->n_lines * sizeof(*n));
-		st->lines = n;
-		st->cap_lines = cap;
-	}
+	if (ARENA_GROW(st->a, st->lines, st->n_lines, st->cap_lines, 16) < 0)
+		return -ENOMEM;
 	st->lines[st->n_lines++] = *l;
 	return 0;
 }

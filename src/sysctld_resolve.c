@@ -110,21 +110,10 @@ struct glob_out {
 
 static int glob_add(struct glob_out *g, const char *path)
 {
-	char **n;
-	size_t cap;
-
 	if (g->n == SYSCTLD_MAX_GLOB_MATCHES)
 		return 0;
-	if (g->n == g->cap) {
-		cap = g->cap ? g->cap * 2 : 16;
-		n = arena_calloc(g->a, cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		if (g->n)
-			memcpy(n, g->paths, g->n * sizeof(*n));
-		g->paths = n;
-		g->cap = cap;
-	}
+	if (ARENA_GROW(g->a, g->paths, g->n, g->cap, 16) < 0)
+		return -ENOMEM;
 	g->paths[g->n] = arena_strdup(g->a, path);
 	if (!g->paths[g->n])
 		return -ENOMEM;
@@ -260,19 +249,8 @@ struct resolver {
 static int group_push_line(struct resolver *rs, struct group *g,
 			   const struct sysctld_line *l)
 {
-	const struct sysctld_line **n;
-	size_t cap;
-
-	if (g->n_lines == g->cap_lines) {
-		cap = g->cap_lines ? g->cap_lines * 2 : 4;
-		n = arena_calloc(rs->a, cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		if (g->n_lines)
-			memcpy(n, g->lines, g->n_lines * sizeof(*n));
-		g->lines = n;
-		g->cap_lines = cap;
-	}
+	if (ARENA_GROW(rs->a, g->lines, g->n_lines, g->cap_lines, 4) < 0)
+		return -ENOMEM;
 	g->lines[g->n_lines++] = l;
 	return 0;
 }
@@ -280,23 +258,15 @@ static int group_push_line(struct resolver *rs, struct group *g,
 static int group_get(struct resolver *rs, const char *path, struct group **ret)
 {
 	struct group *n;
-	size_t idx, cap;
+	size_t idx;
 	int r;
 
 	if (strmap_get(&rs->map, path, &idx)) {
 		*ret = &rs->groups[idx];
 		return 0;
 	}
-	if (rs->n_groups == rs->cap_groups) {
-		cap = rs->cap_groups ? rs->cap_groups * 2 : 64;
-		n = arena_calloc(rs->a, cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		if (rs->n_groups)
-			memcpy(n, rs->groups, rs->n_groups * sizeof(*n));
-		rs->groups = n;
-		rs->cap_groups = cap;
-	}
+	if (ARENA_GROW(rs->a, rs->groups, rs->n_groups, rs->cap_groups, 64) < 0)
+		return -ENOMEM;
 	idx = rs->n_groups++;
 	r = strmap_put(&rs->map, path, idx);
 	if (r < 0)
@@ -368,19 +338,8 @@ static int add_line_procps(struct resolver *rs, const struct sysctld_line *l)
 
 static int key_push(struct resolver *rs, struct sysctld_key **ret)
 {
-	struct sysctld_key *n;
-	size_t cap;
-
-	if (rs->n_keys == rs->cap_keys) {
-		cap = rs->cap_keys ? rs->cap_keys * 2 : 64;
-		n = arena_calloc(rs->a, cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		if (rs->n_keys)
-			memcpy(n, rs->keys, rs->n_keys * sizeof(*n));
-		rs->keys = n;
-		rs->cap_keys = cap;
-	}
+	if (ARENA_GROW(rs->a, rs->keys, rs->n_keys, rs->cap_keys, 64) < 0)
+		return -ENOMEM;
 	*ret = &rs->keys[rs->n_keys++];
 	memset(*ret, 0, sizeof(**ret));
 	return 0;

@@ -84,7 +84,7 @@ static int add_candidate(struct tree *t, const char *dir, int dir_index,
 {
 	struct candidate *n;
 	const char *path;
-	size_t i, cap;
+	size_t i;
 
 	path = arena_printf(t->a, "%s/%s", dir, name);
 	if (!path)
@@ -100,16 +100,8 @@ static int add_candidate(struct tree *t, const char *dir, int dir_index,
 		t->too_many = true;
 		return 0;
 	}
-	if (t->n_cand == t->cap_cand) {
-		cap = t->cap_cand ? t->cap_cand * 2 : 32;
-		n = arena_calloc(t->a, cap, sizeof(*n));
-		if (!n)
-			return -ENOMEM;
-		if (t->n_cand)
-			memcpy(n, t->cand, t->n_cand * sizeof(*n));
-		t->cand = n;
-		t->cap_cand = cap;
-	}
+	if (ARENA_GROW(t->a, t->cand, t->n_cand, t->cap_cand, 32) < 0)
+		return -ENOMEM;
 	n = &t->cand[t->n_cand++];
 	n->name = arena_strdup(t->a, name);
 	if (!n->name)

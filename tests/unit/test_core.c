@@ -45,6 +45,37 @@ static void test_arena(void **state)
 	arena_release(&a);
 }
 
+static void test_arena_grow(void **state)
+{
+	struct arena a;
+	int *v = NULL;
+	size_t n = 0, cap = 0, i;
+
+	arena_init(&a);
+	for (i = 0; i < 1000; i++) {
+		assert_int_equal(ARENA_GROW(&a, v, n, cap, 4), 0);
+		assert_true(n < cap);
+		v[n++] = (int)i;
+	}
+	assert_int_equal(cap, 1024);
+	for (i = 0; i < n; i++)
+		assert_int_equal(v[i], (int)i);
+	/* room left: nothing moves */
+	n = 10;
+	assert_int_equal(ARENA_GROW(&a, v, n, cap, 4), 0);
+	assert_int_equal(cap, 1024);
+	/* a size that cannot be allocated leaves the array as it was */
+	{
+		char *big = NULL;
+		size_t bn = 1, bcap = 1;
+
+		big = arena_alloc(&a, 1);
+		assert_int_equal(arena_grow_array(&a, &big, bn, &bcap, SIZE_MAX / 2, 1), -ENOMEM);
+		assert_int_equal(bcap, 1);
+	}
+	arena_release(&a);
+}
+
 static void test_diag_sort(void **state)
 {
 	struct arena a;
@@ -279,6 +310,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_arena),
+		cmocka_unit_test(test_arena_grow),
 		cmocka_unit_test(test_diag_sort),
 		cmocka_unit_test(test_json),
 		cmocka_unit_test(test_kversion),
