@@ -17,6 +17,8 @@
 
 #include <cmocka.h>
 
+#include "tmptree.h"
+
 #include "arena.h"
 #include "diag.h"
 #include "fragment.h"
@@ -34,19 +36,7 @@ static int root_fd = -1;
 
 static void write_file(const char *rel, const char *content)
 {
-	char path[512], *p;
-	FILE *f;
-
-	snprintf(path, sizeof(path), "%s/%s", root_dir, rel);
-	for (p = path + strlen(root_dir) + 1; (p = strchr(p, '/')); p++) {
-		*p = '\0';
-		mkdir(path, 0755);
-		*p = '/';
-	}
-	f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(content, f);
-	assert_int_equal(fclose(f), 0);
+	assert_int_equal(tmptree_write(root_dir, rel, content), 0);
 }
 
 static char *read_rel(struct arena *a, const char *rel)
@@ -60,9 +50,7 @@ static char *read_rel(struct arena *a, const char *rel)
 
 static int setup_root(void **state)
 {
-	snprintf(root_dir, sizeof(root_dir), "%s/twtune-unit.XXXXXX",
-		 getenv("TMPDIR") ? getenv("TMPDIR") : "/tmp");
-	if (!mkdtemp(root_dir))
+	if (tmptree_create("twtune-unit", root_dir, sizeof(root_dir)) < 0)
 		return -1;
 	root_fd = open(root_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	return root_fd < 0 ? -1 : 0;
@@ -70,13 +58,9 @@ static int setup_root(void **state)
 
 static int teardown_root(void **state)
 {
-	char cmd[600];
-
 	close(root_fd);
 	root_fd = -1;
-	/* The tree is ours, made by mkdtemp above. */
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", root_dir);
-	return system(cmd) == 0 ? 0 : -1;
+	return tmptree_remove(root_dir) == 0 ? 0 : -1;
 }
 
 /* ---- udiff ------------------------------------------------------------ */

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tmptree.h"
+
 #include "arena.h"
 #include "diag.h"
 #include "json.h"
@@ -274,8 +276,7 @@ static void test_rootfs(void **state)
 	close(root);
 	arena_release(&a);
 
-	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
-	assert_int_equal(system(path), 0);
+	assert_int_equal(tmptree_remove(dir), 0);
 }
 
 static void test_strbuf(void **state)

@@ -20,6 +20,8 @@
 
 #include <cmocka.h>
 
+#include "tmptree.h"
+
 #include "arena.h"
 #include "diag.h"
 #include "facts.h"
@@ -109,12 +111,9 @@ static int collect(struct ctx_ *c, const char *name,
 
 static void done(struct ctx_ *c)
 {
-	char cmd[128];
-
 	facts_free(c->f);
 	arena_release(&c->arena);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", c->tmp);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmptree_remove(c->tmp), 0);
 }
 
 /* Expected value of a named fact: a number, a string, a bool or null with

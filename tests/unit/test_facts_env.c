@@ -18,6 +18,8 @@
 
 #include <cmocka.h>
 
+#include "tmptree.h"
+
 #include "arena.h"
 #include "diag.h"
 #include "facts_parse.h"
@@ -50,10 +52,7 @@ static void put(const char *root, const char *path, const char *content)
 
 static void rmtree(const char *dir)
 {
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmptree_remove(dir), 0);
 }
 
 struct env_case {

@@ -16,6 +16,8 @@
 
 #include <cmocka.h>
 
+#include "tmptree.h"
+
 #include "arena.h"
 #include "conf.h"
 #include "diag.h"
@@ -181,10 +183,7 @@ static int fixture_setup(void **state)
 static int fixture_teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmptree_remove(fx->dir), 0);
 	arena_release(&fx->a);
 	free(fx);
 	return 0;

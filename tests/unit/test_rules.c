@@ -15,6 +15,8 @@
 
 #include <cmocka.h>
 
+#include "tmptree.h"
+
 #include "arena.h"
 #include "conf.h"
 #include "diag.h"
@@ -91,10 +93,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	struct fixture *fx = *state;
-	char cmd[128];
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", fx->dir);
-	assert_int_equal(system(cmd), 0);
+	assert_int_equal(tmptree_remove(fx->dir), 0);
 	facts_free(fx->facts);
 	arena_release(&fx->a);
 	free(fx);
